@@ -1,0 +1,1 @@
+//! Runs any [`sim::Machine`] on real UDP or TCP sockets.

@@ -1,0 +1,4 @@
+//! The protocols dsim ships, each a sans-IO [`sim::Machine`] with its messages,
+//! wire codec, properties and a deliberately buggy variant.
+
+pub mod hot_potato;

@@ -1,0 +1,1 @@
+//! Scenarios as data, the runner that turns one into a simulation, and the `dsim` CLI.

@@ -1,0 +1,460 @@
+//! The simulated network at run time: routing decisions per message (loss,
+//! duplication, latency), partitions and per-link FIFO order.
+
+use crate::config::{Latency, LinkModel, NetworkConfig};
+use crate::digest::StableHasher;
+use crate::machine::NodeRng;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+
+/// A hash map with a fixed hasher, used for lookups only (never iterated, so
+/// its order cannot leak into a run).
+pub type LookupMap<K, V> = HashMap<K, V, BuildHasherDefault<StableHasher>>;
+
+/// Why a message was not delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropCause {
+    /// The link lost it.
+    Loss,
+    /// A partition blocked it.
+    Partition,
+    /// The receiver was crashed when it arrived.
+    NodeDown,
+    /// No node has the destination address.
+    Unroutable,
+    /// It failed the encode -> decode wire check.
+    WireCheck,
+}
+
+impl DropCause {
+    /// Every cause, in reporting order.
+    pub const ALL: [DropCause; 5] = [
+        DropCause::Loss,
+        DropCause::Partition,
+        DropCause::NodeDown,
+        DropCause::Unroutable,
+        DropCause::WireCheck,
+    ];
+
+    /// The snake_case name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            DropCause::Loss => "loss",
+            DropCause::Partition => "partition",
+            DropCause::NodeDown => "node_down",
+            DropCause::Unroutable => "unroutable",
+            DropCause::WireCheck => "wire_check",
+        }
+    }
+}
+
+/// What the network does with one message on one link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "fate", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fate {
+    /// Lost.
+    Drop,
+    /// Delivered once after `latency_ns`.
+    Deliver {
+        /// Time on the wire.
+        latency_ns: u64,
+    },
+    /// Delivered twice.
+    Duplicate {
+        /// Time on the wire of the first copy.
+        latency_ns: u64,
+        /// Time on the wire of the second copy.
+        second_ns: u64,
+    },
+}
+
+/// A message's identity that survives code changes elsewhere: the link and the
+/// message's number on that link (0 for the first message from `from` to `to`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct LinkMsg {
+    /// Sending node index.
+    pub from: usize,
+    /// Receiving node index.
+    pub to: usize,
+    /// Per-link message number.
+    pub n: u64,
+}
+
+/// A fate the network decided for an identified message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Decision {
+    /// Which message.
+    #[serde(flatten)]
+    pub msg: LinkMsg,
+    /// What happened to it.
+    #[serde(flatten)]
+    pub fate: Fate,
+}
+
+/// How fates are chosen.
+#[derive(Clone, Debug, Default)]
+pub enum DecisionMode {
+    /// Drawn from the network's random stream (the normal case).
+    #[default]
+    Random,
+    /// Drawn at random, and every decision is recorded (for failure files).
+    Record,
+    /// Taken from an explicit table; messages not in it are delivered with the
+    /// link's nominal latency, so a replay does not depend on the RNG at all.
+    Explicit(BTreeMap<LinkMsg, Fate>),
+}
+
+struct PartitionRule {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    one_way: bool,
+}
+
+impl PartitionRule {
+    fn blocks(&self, from: u32, to: u32) -> bool {
+        let (fa, tb) = (
+            self.a.binary_search(&from).is_ok(),
+            self.b.binary_search(&to).is_ok(),
+        );
+        if fa && tb {
+            return true;
+        }
+        !self.one_way && self.b.binary_search(&from).is_ok() && self.a.binary_search(&to).is_ok()
+    }
+}
+
+/// The run-time network.
+pub struct Network {
+    default: LinkDraw,
+    overrides: LookupMap<(u32, u32), LinkDraw>,
+    partitions: Vec<PartitionRule>,
+    rng: NodeRng,
+    fifo_last: LookupMap<(u32, u32), u64>,
+    mode: DecisionMode,
+    link_counts: LookupMap<(u32, u32), u64>,
+    recorded: Vec<Decision>,
+}
+
+impl Network {
+    /// Builds the network from its configuration and its random stream.
+    pub fn new(config: &NetworkConfig, rng: NodeRng) -> Self {
+        let mut overrides = LookupMap::default();
+        for l in &config.links {
+            overrides.insert((l.from as u32, l.to as u32), LinkDraw::from(&l.model));
+        }
+        Network {
+            default: LinkDraw::from(&config.default),
+            overrides,
+            partitions: Vec::new(),
+            rng,
+            fifo_last: LookupMap::default(),
+            mode: DecisionMode::Random,
+            link_counts: LookupMap::default(),
+            recorded: Vec::new(),
+        }
+    }
+
+    /// Chooses how fates are decided.
+    pub fn set_mode(&mut self, mode: DecisionMode) {
+        self.mode = mode;
+    }
+
+    /// The decisions recorded so far (in [`DecisionMode::Record`]).
+    pub fn recorded(&self) -> &[Decision] {
+        &self.recorded
+    }
+
+    /// Adds a partition between sorted-or-not groups `a` and `b`.
+    pub fn partition(&mut self, a: &[usize], b: &[usize], one_way: bool) {
+        let mut a: Vec<u32> = a.iter().map(|&x| x as u32).collect();
+        let mut b: Vec<u32> = b.iter().map(|&x| x as u32).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        self.partitions.push(PartitionRule { a, b, one_way });
+    }
+
+    /// Removes every partition.
+    pub fn heal(&mut self) {
+        self.partitions.clear();
+    }
+
+    /// Whether a partition currently blocks `from -> to`.
+    pub fn blocked(&self, from: u32, to: u32) -> bool {
+        self.partitions.iter().any(|p| p.blocks(from, to))
+    }
+
+    fn model(&self, from: u32, to: u32) -> LinkDraw {
+        if self.overrides.is_empty() {
+            return self.default;
+        }
+        *self.overrides.get(&(from, to)).unwrap_or(&self.default)
+    }
+
+    /// Decides the fate of the next message on `from -> to` sent at `now_ns`,
+    /// returning it with the absolute delivery times (FIFO applied).
+    pub fn route(&mut self, from: u32, to: u32, now_ns: u64) -> Result<Fate, DropCause> {
+        if !self.partitions.is_empty() && self.blocked(from, to) {
+            return Err(DropCause::Partition);
+        }
+        let fate = match &self.mode {
+            DecisionMode::Random => {
+                let model = self.model(from, to);
+                sample_fate(&model, &mut self.rng)
+            }
+            DecisionMode::Record | DecisionMode::Explicit(_) => {
+                let count = self.link_counts.entry((from, to)).or_insert(0);
+                let msg = LinkMsg {
+                    from: from as usize,
+                    to: to as usize,
+                    n: *count,
+                };
+                *count += 1;
+                let model = self.model(from, to);
+                match &self.mode {
+                    DecisionMode::Explicit(table) => {
+                        table.get(&msg).copied().unwrap_or(Fate::Deliver {
+                            latency_ns: nominal_latency(&model.latency),
+                        })
+                    }
+                    _ => {
+                        let fate = sample_fate(&model, &mut self.rng);
+                        self.recorded.push(Decision { msg, fate });
+                        fate
+                    }
+                }
+            }
+        };
+        let fifo = self.model(from, to).fifo;
+        Ok(if fifo {
+            self.apply_fifo(from, to, now_ns, fate)
+        } else {
+            fate
+        })
+    }
+
+    fn apply_fifo(&mut self, from: u32, to: u32, now_ns: u64, fate: Fate) -> Fate {
+        let last = self.fifo_last.entry((from, to)).or_insert(0);
+        let mut order = |latency: u64| {
+            let at = (now_ns + latency).max(*last);
+            *last = at;
+            at - now_ns
+        };
+        match fate {
+            Fate::Drop => Fate::Drop,
+            Fate::Deliver { latency_ns } => Fate::Deliver {
+                latency_ns: order(latency_ns),
+            },
+            Fate::Duplicate {
+                latency_ns,
+                second_ns,
+            } => {
+                let first = order(latency_ns);
+                let second = order(second_ns.max(latency_ns));
+                Fate::Duplicate {
+                    latency_ns: first,
+                    second_ns: second,
+                }
+            }
+        }
+    }
+}
+
+/// A link model in the form the sampler uses (nanoseconds, no allocation).
+#[derive(Clone, Copy)]
+struct LinkDraw {
+    latency: LatencyDraw,
+    loss: f64,
+    duplicate: f64,
+    fifo: bool,
+}
+
+#[derive(Clone, Copy)]
+enum LatencyDraw {
+    Constant(u64),
+    Uniform(u64, u64),
+    Normal(f64, f64),
+    Pareto(f64, f64, u64),
+}
+
+impl From<&LinkModel> for LinkDraw {
+    fn from(model: &LinkModel) -> LinkDraw {
+        LinkDraw {
+            latency: match &model.latency {
+                Latency::Constant { value } => LatencyDraw::Constant(value.nanos()),
+                Latency::Uniform { min, max } => LatencyDraw::Uniform(min.nanos(), max.nanos()),
+                Latency::Normal { mean, std_dev } => {
+                    LatencyDraw::Normal(mean.nanos() as f64, std_dev.nanos() as f64)
+                }
+                Latency::Pareto { min, shape, cap } => {
+                    LatencyDraw::Pareto(min.nanos() as f64, *shape, cap.nanos())
+                }
+            },
+            loss: model.loss,
+            duplicate: model.duplicate,
+            fifo: model.fifo,
+        }
+    }
+}
+
+fn nominal_latency(latency: &LatencyDraw) -> u64 {
+    match *latency {
+        LatencyDraw::Constant(v) => v,
+        LatencyDraw::Uniform(min, _) => min,
+        LatencyDraw::Normal(mean, _) => mean.max(0.0) as u64,
+        LatencyDraw::Pareto(min, _, _) => min as u64,
+    }
+}
+
+fn sample_latency(latency: &LatencyDraw, rng: &mut NodeRng) -> u64 {
+    match *latency {
+        LatencyDraw::Constant(v) => v,
+        LatencyDraw::Uniform(min, max) => rng.random_range(min..=max),
+        LatencyDraw::Normal(mean, std_dev) => {
+            // Box-Muller: two uniforms give one standard normal sample.
+            let u1: f64 = 1.0 - rng.random::<f64>();
+            let u2: f64 = rng.random::<f64>();
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            (mean + std_dev * z).max(0.0) as u64
+        }
+        LatencyDraw::Pareto(min, shape, cap) => {
+            let u: f64 = 1.0 - rng.random::<f64>();
+            let x = min / u.powf(1.0 / shape);
+            if x.is_finite() {
+                (x as u64).min(cap)
+            } else {
+                cap
+            }
+        }
+    }
+}
+
+fn sample_fate(model: &LinkDraw, rng: &mut NodeRng) -> Fate {
+    if model.loss > 0.0 && rng.random::<f64>() < model.loss {
+        return Fate::Drop;
+    }
+    let latency_ns = sample_latency(&model.latency, rng);
+    if model.duplicate > 0.0 && rng.random::<f64>() < model.duplicate {
+        return Fate::Duplicate {
+            latency_ns,
+            second_ns: sample_latency(&model.latency, rng),
+        };
+    }
+    Fate::Deliver { latency_ns }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dur;
+    use crate::seeding::stream;
+
+    fn net(model: LinkModel) -> Network {
+        Network::new(
+            &NetworkConfig {
+                default: model,
+                links: vec![],
+            },
+            stream(1, b"network"),
+        )
+    }
+
+    #[test]
+    fn latency_samples_stay_in_range() {
+        let mut n = net(LinkModel::default());
+        for _ in 0..1000 {
+            match n.route(0, 1, 0).unwrap() {
+                Fate::Deliver { latency_ns } => {
+                    assert!((1_000_000..=10_000_000).contains(&latency_ns))
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn normal_and_pareto_are_clamped() {
+        let mut n = net(LinkModel {
+            latency: Latency::Normal {
+                mean: Dur::ms(1),
+                std_dev: Dur::ms(5),
+            },
+            ..LinkModel::default()
+        });
+        let mut zeros = 0;
+        for _ in 0..1000 {
+            if let Fate::Deliver { latency_ns: 0 } = n.route(0, 1, 0).unwrap() {
+                zeros += 1;
+            }
+        }
+        assert!(zeros > 100, "negative samples clamp to zero: {zeros}");
+        let mut p = net(LinkModel {
+            latency: Latency::Pareto {
+                min: Dur::ms(1),
+                shape: 0.5,
+                cap: Dur::secs(2),
+            },
+            ..LinkModel::default()
+        });
+        for _ in 0..1000 {
+            let Fate::Deliver { latency_ns } = p.route(0, 1, 0).unwrap() else {
+                panic!()
+            };
+            assert!((1_000_000..=2_000_000_000).contains(&latency_ns));
+        }
+    }
+
+    #[test]
+    fn fifo_keeps_send_order() {
+        let mut n = net(LinkModel {
+            fifo: true,
+            ..LinkModel::default()
+        });
+        let mut last = 0;
+        for t in 0..1000u64 {
+            let Fate::Deliver { latency_ns } = n.route(0, 1, t * 100).unwrap() else {
+                panic!()
+            };
+            assert!(t * 100 + latency_ns >= last);
+            last = t * 100 + latency_ns;
+        }
+    }
+
+    #[test]
+    fn one_way_partition_blocks_one_direction() {
+        let mut n = net(LinkModel::default());
+        n.partition(&[0], &[1], true);
+        assert_eq!(n.route(0, 1, 0), Err(DropCause::Partition));
+        assert!(n.route(1, 0, 0).is_ok());
+        n.heal();
+        assert!(n.route(0, 1, 0).is_ok());
+    }
+
+    #[test]
+    fn explicit_decisions_override_the_rng() {
+        let mut n = net(LinkModel {
+            loss: 1.0,
+            ..LinkModel::default()
+        });
+        let mut table = BTreeMap::new();
+        table.insert(
+            LinkMsg {
+                from: 0,
+                to: 1,
+                n: 1,
+            },
+            Fate::Drop,
+        );
+        n.set_mode(DecisionMode::Explicit(table));
+        assert_eq!(
+            n.route(0, 1, 0),
+            Ok(Fate::Deliver {
+                latency_ns: 1_000_000
+            })
+        );
+        assert_eq!(n.route(0, 1, 0), Ok(Fate::Drop));
+        assert!(matches!(n.route(0, 1, 0), Ok(Fate::Deliver { .. })));
+    }
+}
