@@ -6,7 +6,11 @@
 //! is delivered `H + 1` times, so a run without faults delivers `N·K·(H+1)`.
 
 use serde::{Deserialize, Serialize};
-use sim::{Context, Machine, TimerId};
+use sim::{
+    virtual_addr, AnySimulation, BuildSpec, Context, Erased, JsonCodec, Liveness, Machine, Safety,
+    Simulation, TimerId,
+};
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -110,6 +114,107 @@ impl Machine for HotPotato {
     }
 
     fn on_timer(&mut self, _ctx: &mut Context<'_, Self>, _id: TimerId, _timer: ()) {}
+}
+
+/// Scenario parameters of hot-potato (`params` in a scenario file).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioParams {
+    /// Tokens each node starts (K).
+    #[serde(default = "default_tokens")]
+    pub tokens: u32,
+    /// Hops each token makes (H).
+    #[serde(default = "default_hops")]
+    pub hops: u32,
+    /// How long after the last fault every surviving token must have retired.
+    #[serde(default = "default_within")]
+    pub retire_within: sim::Dur,
+}
+
+fn default_tokens() -> u32 {
+    10
+}
+fn default_hops() -> u32 {
+    99
+}
+fn default_within() -> sim::Dur {
+    sim::Dur::secs(30)
+}
+
+/// Nodes in a hot-potato scenario that does not say.
+pub const DEFAULT_NODES: usize = 10;
+
+/// The UDP/TCP port simulated hot-potato nodes listen on.
+pub const PORT: u16 = 7000;
+
+/// Builds a hot-potato simulation. Properties: `retire-once` (safety: no token
+/// retires twice — network duplication breaks it) and `all-retire` (liveness:
+/// without loss, crashes or partitions, all `N·K` tokens retire).
+pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
+    let params: ScenarioParams =
+        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
+    if nodes < 2 {
+        return Err(format!(
+            "nodes: hot-potato needs at least 2 nodes, got {nodes}"
+        ));
+    }
+    let peers: Arc<[SocketAddr]> = (0..nodes).map(|i| virtual_addr(i, PORT)).collect();
+    let shared = Params {
+        peers: peers.clone(),
+        tokens: params.tokens,
+        hops: params.hops,
+    };
+    let mut sim = Simulation::new(spec.config.clone());
+    for (i, addr) in peers.iter().enumerate() {
+        let p = shared.clone();
+        sim.add_node(*addr, move || HotPotato::new(i, p.clone()));
+    }
+    if spec.wire_check {
+        sim.set_wire_check(JsonCodec::<Token>::new());
+    }
+    if spec.wants("retire-once") {
+        let mut seen = BTreeSet::new();
+        let mut checked = 0;
+        sim.add_safety(Safety::new(
+            "retire-once",
+            move |s: &Simulation<HotPotato>| {
+                for o in &s.observations()[checked..] {
+                    let Event::Retired { token_id } = o.obs;
+                    if !seen.insert(token_id) {
+                        return Err(format!(
+                            "token {token_id} retired twice (at node {})",
+                            o.node
+                        ));
+                    }
+                }
+                checked = s.observations().len();
+                Ok(())
+            },
+        ));
+    }
+    if spec.wants("all-retire") {
+        let expected = nodes as u64 * params.tokens as u64;
+        sim.add_liveness(Liveness::new(
+            "all-retire",
+            params.retire_within.0,
+            move |s: &Simulation<HotPotato>| {
+                let c = s.counters();
+                let lost = c.dropped.total();
+                let retired = s.observations().len() as u64;
+                if lost == 0 && retired < expected {
+                    Err(format!(
+                        "{retired} of {expected} tokens retired and none was dropped"
+                    ))
+                } else {
+                    Ok(())
+                }
+            },
+        ));
+    }
+    Ok(Box::new(Erased::new(sim, |e: &Event| match e {
+        Event::Retired { token_id } => format!("token {token_id} retired"),
+    })))
 }
 
 #[cfg(test)]

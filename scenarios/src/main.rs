@@ -1,6 +1,23 @@
-//! `dsim`: the command line.
+//! `dsim`: the command line. Exit codes: 0 no violation, 1 a property was
+//! violated, 2 bad usage or input.
 
-fn main() {
-    eprintln!("dsim: not built yet");
-    std::process::exit(2);
+use clap::Parser;
+use scenarios::cli::{BenchCommand, Cli, Command};
+use scenarios::commands;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => commands::list::run(&args),
+        Command::Run(args) => commands::run::run(&args),
+        Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(message) => {
+            eprintln!("dsim: {message}");
+            commands::Exit::BadInput.into()
+        }
+    }
 }

@@ -31,9 +31,9 @@ impl fmt::Display for Dur {
         let ns = self.nanos();
         match ns {
             0 => write!(f, "0s"),
-            _ if ns % 1_000_000_000 == 0 => write!(f, "{}s", ns / 1_000_000_000),
-            _ if ns % 1_000_000 == 0 => write!(f, "{}ms", ns / 1_000_000),
-            _ if ns % 1_000 == 0 => write!(f, "{}us", ns / 1_000),
+            _ if ns.is_multiple_of(1_000_000_000) => write!(f, "{}s", ns / 1_000_000_000),
+            _ if ns.is_multiple_of(1_000_000) => write!(f, "{}ms", ns / 1_000_000),
+            _ if ns.is_multiple_of(1_000) => write!(f, "{}us", ns / 1_000),
             _ => write!(f, "{ns}ns"),
         }
     }

@@ -1,7 +1,6 @@
 //! `--check-determinism`: run twice, compare, and name the first event that differs.
 
-use crate::engine::Simulation;
-use crate::machine::Machine;
+use crate::erased::AnySimulation;
 use crate::report::Report;
 use crate::trace::{TraceEvent, TraceSink};
 
@@ -12,7 +11,8 @@ pub struct DeterminismCheck {
     pub first: Report,
     /// The second run's digest.
     pub second_digest: String,
-    /// The first differing event (first run's, second run's), if the runs differ.
+    /// The first differing event (first run's, second run's; `None` where a
+    /// run had already ended), if the runs differ.
     pub divergence: Option<(Option<TraceEvent>, Option<TraceEvent>)>,
 }
 
@@ -25,8 +25,8 @@ impl DeterminismCheck {
 
 /// Builds the simulation twice with `build`, runs both with every event
 /// recorded, and compares the histories event by event.
-pub fn check_determinism<M: Machine>(
-    mut build: impl FnMut() -> Simulation<M>,
+pub fn check_determinism(
+    mut build: impl FnMut() -> Result<Box<dyn AnySimulation>, String>,
 ) -> Result<DeterminismCheck, String> {
     let (first, a) = record(&mut build)?;
     let (second, b) = record(&mut build)?;
@@ -38,10 +38,10 @@ pub fn check_determinism<M: Machine>(
     })
 }
 
-fn record<M: Machine>(
-    build: &mut impl FnMut() -> Simulation<M>,
+fn record(
+    build: &mut impl FnMut() -> Result<Box<dyn AnySimulation>, String>,
 ) -> Result<(Report, Vec<TraceEvent>), String> {
-    let mut sim = build();
+    let mut sim = build()?;
     sim.set_trace(TraceSink::Memory(Vec::new()));
     let report = sim.run()?;
     let events = match sim.take_trace() {
@@ -51,7 +51,9 @@ fn record<M: Machine>(
     Ok((report, events))
 }
 
-fn first_difference(
+/// The first position where two event histories differ (time, kind, node,
+/// summary or running digest), with the event of each side there.
+pub fn first_difference(
     a: &[TraceEvent],
     b: &[TraceEvent],
 ) -> Option<(Option<TraceEvent>, Option<TraceEvent>)> {
@@ -62,8 +64,7 @@ fn first_difference(
             && x.digest == y.digest
             && x.summary == y.summary
     };
-    let i = a.iter().zip(b).position(|(x, y)| !same(x, y));
-    match i {
+    match a.iter().zip(b).position(|(x, y)| !same(x, y)) {
         Some(i) => Some((Some(a[i].clone()), Some(b[i].clone()))),
         None if a.len() != b.len() => {
             let n = a.len().min(b.len());

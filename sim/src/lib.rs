@@ -67,6 +67,7 @@ mod config;
 mod determinism;
 pub mod digest;
 mod engine;
+pub mod erased;
 pub mod machine;
 pub mod nemesis;
 pub mod network;
@@ -83,8 +84,9 @@ pub use config::{
     Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
     ScheduledFault, SignedDur, SimConfig, StopConfig,
 };
-pub use determinism::{check_determinism, DeterminismCheck};
+pub use determinism::{check_determinism, first_difference, DeterminismCheck};
 pub use engine::{summarize, Observed, Simulation};
+pub use erased::{AnySimulation, BuildFn, BuildSpec, Erased, RenderedObservation};
 pub use machine::{Context, Effect, Machine, NodeRng, TimerId};
 pub use network::{Decision, DecisionMode, DropCause, Fate, LinkMsg};
 pub use report::{Counters, Dropped, Report, StopReason, Violation};

@@ -43,15 +43,12 @@ pub fn plan(config: &NemesisConfig, nodes: usize, rng: &mut NodeRng) -> Vec<Sche
     // (end time, node) of nodes the nemesis has taken down.
     let mut down: Vec<(u64, usize)> = Vec::new();
     let mut partition_until = 0u64;
-    loop {
-        let Some((which, t)) = next
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.map(|t| (i, t)))
-            .min_by_key(|&(i, t)| (t, i))
-        else {
-            break;
-        };
+    while let Some((which, t)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|t| (i, t)))
+        .min_by_key(|&(i, t)| (t, i))
+    {
         if t >= until {
             break;
         }

@@ -107,7 +107,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         other => return Err(format!("duration `{text}` has unknown unit `{other}`")),
     };
     let secs = value * scale;
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !(0.0..=1e9).contains(&secs) {
         return Err(format!("duration `{text}` is out of range"));
     }
     Ok(Duration::from_secs_f64(secs))

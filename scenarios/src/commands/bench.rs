@@ -1,0 +1,57 @@
+//! `dsim bench hot-potato`.
+
+use super::{print_json, Exit};
+use crate::bench::{hot_potato, Workload};
+use crate::cli::HotPotatoBench;
+use std::fs::File;
+use std::io::BufWriter;
+
+/// Runs the bench and prints its figures.
+pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
+    let trace: Option<Box<dyn std::io::Write>> = match &args.trace {
+        Some(path) => {
+            let f = File::create(path)
+                .map_err(|e| format!("--trace {}: cannot create: {e}", path.display()))?;
+            Some(Box::new(BufWriter::with_capacity(1 << 20, f)))
+        }
+        None => None,
+    };
+    let w = Workload {
+        nodes: args.nodes as usize,
+        tokens: args.tokens,
+        hops: args.hops,
+        seed: args.seed,
+    };
+    let expected = w.nodes as u64 * w.tokens as u64 * (w.hops as u64 + 1);
+    if !args.json {
+        eprintln!(
+            "running {expected} deliveries ({} nodes x {} tokens x {} hops)...",
+            w.nodes,
+            w.tokens,
+            w.hops + 1
+        );
+    }
+    let r = hot_potato(w, trace)?;
+    if args.json {
+        print_json(&r)?;
+        return Ok(Exit::Ok);
+    }
+    println!("deliveries     {}", r.deliveries);
+    println!(
+        "wall time      {:.3} s{}",
+        r.wall_s,
+        if r.traced { " (tracing on)" } else { "" }
+    );
+    println!("deliveries/s   {:.2} M", r.deliveries_per_s / 1e6);
+    match r.peak_memory_bytes {
+        Some(b) => println!("peak memory    {:.1} MB", b as f64 / 1e6),
+        None => println!("peak memory    unknown on this platform"),
+    }
+    println!("digest         {}", r.digest);
+    println!(
+        "minimal loop   {:.2} M deliveries/s",
+        r.minimal_deliveries_per_s / 1e6
+    );
+    println!("dsim / minimal {:.2}", r.ratio);
+    Ok(Exit::Ok)
+}

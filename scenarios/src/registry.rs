@@ -1,0 +1,38 @@
+//! The protocols and named scenarios dsim knows.
+
+use sim::BuildFn;
+
+/// A protocol that scenarios can name.
+pub struct ProtocolEntry {
+    /// The name used in scenario files.
+    pub name: &'static str,
+    /// One line about it.
+    pub description: &'static str,
+    /// Builds its simulation from a scenario.
+    pub build: BuildFn,
+}
+
+/// Every protocol, by name.
+pub const PROTOCOLS: &[ProtocolEntry] = &[ProtocolEntry {
+    name: "hot-potato",
+    description: "tokens passed between random nodes; the benchmark and hello-world",
+    build: protocols::hot_potato::build,
+}];
+
+/// Finds a protocol by name.
+pub fn protocol(name: &str) -> Result<&'static ProtocolEntry, String> {
+    PROTOCOLS.iter().find(|p| p.name == name).ok_or_else(|| {
+        let known: Vec<&str> = PROTOCOLS.iter().map(|p| p.name).collect();
+        format!("unknown protocol `{name}` (known: {})", known.join(", "))
+    })
+}
+
+/// Named scenarios shipped with dsim: (name, JSON text). One file each under
+/// `scenarios/named/`.
+pub const NAMED: &[(&str, &str)] = &[
+    ("hot-potato", include_str!("../named/hot-potato.json")),
+    (
+        "hot-potato-faults",
+        include_str!("../named/hot-potato-faults.json"),
+    ),
+];
