@@ -65,11 +65,12 @@ impl HotPotato {
 
     fn random_other(&self, ctx: &mut Context<'_, Self>) -> Option<SocketAddr> {
         use rand::Rng;
-        let n = self.params.peers.len();
+        let n = self.params.peers.len() as u32;
         if n < 2 {
             return None;
         }
-        let mut pick = ctx.rng().random_range(0..n - 1);
+        // A u32 draw: one word from the RNG (node counts fit in 32 bits).
+        let mut pick = ctx.rng().random_range(0..n - 1) as usize;
         if pick >= self.index {
             pick += 1;
         }

@@ -37,7 +37,7 @@ pub struct BenchResult {
     pub wall_s: f64,
     /// Engine deliveries per second.
     pub deliveries_per_s: f64,
-    /// Peak resident memory of the process after the engine run, bytes (Linux only).
+    /// Peak resident memory of the process after the first engine run, bytes (Linux only).
     pub peak_memory_bytes: Option<u64>,
     /// The run's digest.
     pub digest: String,
@@ -49,11 +49,39 @@ pub struct BenchResult {
     pub ratio: f64,
 }
 
-/// Runs the engine and the minimal loop on `w`; `trace` writes a JSON-lines trace.
+/// Times the engine and the minimal loop `rounds` times each, alternating, and
+/// keeps the fastest of each (the least disturbed by other processes);
+/// `trace` writes a JSON-lines trace of the first engine run (then it runs once).
 pub fn hot_potato(
     w: Workload,
+    rounds: u32,
     trace: Option<Box<dyn std::io::Write>>,
 ) -> Result<BenchResult, String> {
+    let rounds = if trace.is_some() { 1 } else { rounds.max(1) };
+    let mut trace = trace;
+    let mut best: Option<BenchResult> = None;
+    let mut best_minimal = f64::INFINITY;
+    for _ in 0..rounds {
+        let r = engine_run(w, trace.take())?;
+        let (minimal_deliveries, minimal_s) = minimal_loop(w);
+        if minimal_deliveries != r.deliveries {
+            return Err(format!(
+                "the minimal loop delivered {minimal_deliveries}, the engine {}",
+                r.deliveries
+            ));
+        }
+        best_minimal = best_minimal.min(minimal_s);
+        if best.as_ref().is_none_or(|b| r.wall_s < b.wall_s) {
+            best = Some(r);
+        }
+    }
+    let mut r = best.ok_or("no round ran")?;
+    r.minimal_deliveries_per_s = r.deliveries as f64 / best_minimal;
+    r.ratio = r.deliveries_per_s / r.minimal_deliveries_per_s;
+    Ok(r)
+}
+
+fn engine_run(w: Workload, trace: Option<Box<dyn std::io::Write>>) -> Result<BenchResult, String> {
     let peers: Arc<[SocketAddr]> = (0..w.nodes).map(|i| virtual_addr(i, PORT)).collect();
     let params = Params {
         peers: peers.clone(),
@@ -83,16 +111,7 @@ pub fn hot_potato(
         return Err(format!("trace: {e}"));
     }
     let peak_memory_bytes = peak_rss();
-    drop(sim);
-    let (minimal_deliveries, minimal_s) = minimal_loop(w);
-    if minimal_deliveries != report.counters.delivered {
-        return Err(format!(
-            "the minimal loop delivered {minimal_deliveries}, the engine {}",
-            report.counters.delivered
-        ));
-    }
     let deliveries_per_s = report.counters.delivered as f64 / wall_s;
-    let minimal_deliveries_per_s = minimal_deliveries as f64 / minimal_s;
     Ok(BenchResult {
         workload: w,
         deliveries: report.counters.delivered,
@@ -101,8 +120,8 @@ pub fn hot_potato(
         peak_memory_bytes,
         digest: report.digest,
         traced,
-        minimal_deliveries_per_s,
-        ratio: deliveries_per_s / minimal_deliveries_per_s,
+        minimal_deliveries_per_s: 0.0,
+        ratio: 0.0,
     })
 }
 

@@ -101,7 +101,10 @@ pub struct HotPotatoBench {
     /// Seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Also write a JSON-lines trace to FILE (to measure what tracing costs).
+    /// Rounds of (engine, minimal loop); the fastest of each is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub rounds: u32,
+    /// Also write a JSON-lines trace to FILE (to measure what tracing costs; one round).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
     /// Machine-readable output.

@@ -17,7 +17,7 @@ pub struct StableHasher(u64);
 
 impl Hasher for StableHasher {
     fn finish(&self) -> u64 {
-        mix64(self.0)
+        self.0 ^ (self.0 >> 29)
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
@@ -64,11 +64,13 @@ pub struct Digest(u64);
 impl Digest {
     /// Folds one event record into the digest.
     pub fn fold(&mut self, words: [u64; 4]) {
-        let mut h = self.0;
-        for w in words {
-            h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-        self.0 = h;
+        // The words are mixed independently (the multiplies run in parallel),
+        // then chained into the running value, which keeps order significant.
+        let m = words[0].wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ^ words[1].wrapping_mul(0xc2b2_ae3d_27d4_eb4f).rotate_left(21)
+            ^ words[2].wrapping_mul(0x1656_67b1_9e37_79f9).rotate_left(42)
+            ^ words[3];
+        self.0 = (self.0.rotate_left(23) ^ m).wrapping_mul(0xff51_afd7_ed55_8ccd);
     }
 
     /// The digest's final value.

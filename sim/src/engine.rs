@@ -49,7 +49,11 @@ struct Slot<M: Machine> {
 
 impl<M: Machine> Slot<M> {
     fn wall_clock(&self, now: u64, epoch_ns: i64) -> WallTime {
-        let drift = (now as f64 * self.drift_ppm / 1e6) as i64;
+        let drift = if self.drift_ppm == 0.0 {
+            0
+        } else {
+            (now as f64 * self.drift_ppm / 1e6) as i64
+        };
         WallTime(
             epoch_ns
                 .saturating_add(now as i64)
@@ -323,10 +327,12 @@ impl<M: Machine> Simulation<M> {
             self.queue.push_back(entry);
             return false;
         }
-        self.check_liveness_due(entry.time.saturating_sub(1));
-        if self.stopped.is_some() {
-            self.queue.push_back(entry);
-            return false;
+        if !self.liveness.is_empty() {
+            self.check_liveness_due(entry.time.saturating_sub(1));
+            if self.stopped.is_some() {
+                self.queue.push_back(entry);
+                return false;
+            }
         }
         self.now = entry.time;
         self.counters.events += 1;
@@ -351,7 +357,6 @@ impl<M: Machine> Simulation<M> {
                 } else if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
-                        seq: entry.seq,
                         ev: Ev::Deliver { from, to, msg },
                     });
                 } else {
@@ -371,7 +376,6 @@ impl<M: Machine> Simulation<M> {
                 if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
-                        seq: entry.seq,
                         ev: Ev::Timer {
                             node,
                             incarnation,

@@ -72,6 +72,7 @@ pub mod machine;
 pub mod nemesis;
 pub mod network;
 mod queue;
+mod radix;
 mod report;
 pub mod seeding;
 mod time;

@@ -2,16 +2,48 @@
 //! duplication, latency), partitions and per-link FIFO order.
 
 use crate::config::{Latency, LinkModel, NetworkConfig};
-use crate::digest::StableHasher;
 use crate::machine::NodeRng;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 
-/// A hash map with a fixed hasher, used for lookups only (never iterated, so
-/// its order cannot leak into a run).
-pub type LookupMap<K, V> = HashMap<K, V, BuildHasherDefault<StableHasher>>;
+/// A hash map with a fixed, fast hasher, used for lookups only (never
+/// iterated, so its order cannot leak into a run).
+pub type LookupMap<K, V> = HashMap<K, V, BuildHasherDefault<LookupHasher>>;
+
+/// A multiply-rotate hasher (as in rustc's FxHash): fast on small keys such
+/// as node indices and socket addresses; not for untrusted keys.
+#[derive(Clone, Copy, Default)]
+pub struct LookupHasher(u64);
+
+impl std::hash::Hasher for LookupHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
 
 /// Why a message was not delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

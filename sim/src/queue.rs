@@ -1,9 +1,12 @@
-//! The event queue: a binary heap ordered by (virtual time, insertion sequence),
-//! so events at the same instant run in the order they were scheduled.
+//! The event queue: ordered by (virtual time, insertion order), so events at
+//! the same instant run in the order they were scheduled.
+//!
+//! Keys live in a [`RadixQueue`] (virtual time is monotone, which a radix heap
+//! exploits); event payloads stay put in a slab, so reordering moves only
+//! 16-byte keys whatever the size of a protocol's messages.
 
 use crate::machine::Machine;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use crate::radix::RadixQueue;
 
 /// What happens when an entry comes due.
 pub(crate) enum Ev<M: Machine> {
@@ -26,64 +29,67 @@ pub(crate) enum Ev<M: Machine> {
     },
 }
 
+/// An event taken out of the queue, with its time.
 pub(crate) struct Entry<M: Machine> {
     pub time: u64,
-    pub seq: u64,
     pub ev: Ev<M>,
 }
 
-impl<M: Machine> PartialEq for Entry<M> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-impl<M: Machine> Eq for Entry<M> {}
-impl<M: Machine> PartialOrd for Entry<M> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<M: Machine> Ord for Entry<M> {
-    /// Reversed, so the max-heap pops the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-/// Pending events; `seq` makes ties deterministic.
+/// Pending events.
 pub(crate) struct EventQueue<M: Machine> {
-    heap: BinaryHeap<Entry<M>>,
-    seq: u64,
+    keys: RadixQueue<u32>,
+    slab: Vec<Option<Ev<M>>>,
+    free: Vec<u32>,
 }
 
 impl<M: Machine> EventQueue<M> {
     pub fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
-            seq: 0,
+            keys: RadixQueue::new(),
+            slab: Vec::new(),
+            free: Vec::new(),
         }
     }
 
+    fn store(&mut self, ev: Ev<M>) -> u32 {
+        match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = Some(ev);
+                slot
+            }
+            None => {
+                self.slab.push(Some(ev));
+                (self.slab.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Schedules `ev` at `time` (not before the last event popped), after
+    /// every event already scheduled for that time.
     pub fn push(&mut self, time: u64, ev: Ev<M>) {
-        let seq = self.seq;
-        self.seq += 1;
-        self.heap.push(Entry { time, seq, ev });
+        let slot = self.store(ev);
+        self.keys.push(time, slot);
     }
 
-    /// Puts back an entry popped too early, keeping its place in the order.
+    /// Puts back the entry just popped, ahead of everything else.
     pub fn push_back(&mut self, entry: Entry<M>) {
-        self.heap.push(entry);
+        let slot = self.store(entry.ev);
+        self.keys.push_front(entry.time, slot);
     }
 
+    /// The earliest event.
     pub fn pop(&mut self) -> Option<Entry<M>> {
-        self.heap.pop()
+        let (time, slot) = self.keys.pop()?;
+        let ev = self.slab[slot as usize].take()?;
+        self.free.push(slot);
+        Some(Entry { time, ev })
     }
 
     /// Messages still in the queue (order-independent count).
     pub fn deliveries(&self) -> u64 {
-        self.heap
+        self.keys
             .iter()
-            .filter(|e| matches!(e.ev, Ev::Deliver { .. }))
+            .filter(|&&slot| matches!(self.slab[slot as usize], Some(Ev::Deliver { .. })))
             .count() as u64
     }
 }

@@ -31,7 +31,7 @@ pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
             w.hops + 1
         );
     }
-    let r = hot_potato(w, trace)?;
+    let r = hot_potato(w, args.rounds, trace)?;
     if args.json {
         print_json(&r)?;
         return Ok(Exit::Ok);
