@@ -1,1 +1,185 @@
-fn main() {}
+//! Live benchmarks (`cargo bench -p net-real`): hot-potato messages per second
+//! on loopback over UDP and TCP, with all nodes in one process and with one
+//! process per node, and the lateness distribution of real timers.
+//!
+//! Hot-potato runs with tokens that never retire for a fixed time; the rate is
+//! deliveries divided by the run's wall time. Child processes are this binary
+//! re-run with `NET_REAL_BENCH_CHILD` set.
+
+use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
+use protocols::hot_potato::{HotPotato, Params, Token};
+use sim::{Context, JsonCodec, Machine, TimerId};
+use std::net::{SocketAddr, UdpSocket};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const CHILD_ENV: &str = "NET_REAL_BENCH_CHILD";
+const NODES: usize = 4;
+const TOKENS: u32 = 16;
+const RUN: Duration = Duration::from_secs(3);
+
+fn potato(i: usize, book: &[SocketAddr]) -> HotPotato {
+    HotPotato::new(
+        i,
+        Params {
+            peers: book.into(),
+            tokens: TOKENS,
+            hops: u32::MAX,
+        },
+    )
+}
+
+/// Runs the nodes `local` of `book` for `RUN`; returns (delivered, wall seconds).
+fn run_potato(
+    transport: Transport,
+    book: Vec<SocketAddr>,
+    local: Option<Vec<usize>>,
+) -> (u64, f64) {
+    let mut config = ClusterConfig::loopback(transport, book.len());
+    config.addrs = book;
+    config.local = local;
+    config.duration = RUN;
+    let report = run_cluster(config, potato, JsonCodec::<Token>::new(), |_| {
+        Flow::Continue
+    })
+    .expect("cluster starts");
+    (report.counters.delivered, report.wall_time.as_secs_f64())
+}
+
+fn in_process(transport: Transport) {
+    let (delivered, secs) = run_potato(
+        transport,
+        ClusterConfig::loopback(transport, NODES).addrs,
+        None,
+    );
+    println!(
+        "hot-potato {transport} one process, {NODES} nodes x {TOKENS} tokens: {delivered} deliveries in {secs:.2} s = {:.0} msg/s",
+        delivered as f64 / secs
+    );
+}
+
+fn free_ports(n: usize) -> Vec<SocketAddr> {
+    let sockets: Vec<UdpSocket> = (0..n)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").expect("bind"))
+        .collect();
+    sockets
+        .iter()
+        .map(|s| s.local_addr().expect("addr"))
+        .collect()
+}
+
+fn per_process(transport: Transport) {
+    let book = free_ports(NODES);
+    let text: Vec<String> = book.iter().map(|a| a.to_string()).collect();
+    let exe = std::env::current_exe().expect("bench binary");
+    let children: Vec<_> = (0..NODES)
+        .map(|i| {
+            Command::new(&exe)
+                .env(CHILD_ENV, format!("{transport};{i};{}", text.join(",")))
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let mut total = 0u64;
+    let mut secs: f64 = 0.0;
+    for child in children {
+        let out = child.wait_with_output().expect("child");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split_whitespace().skip(1);
+        total += fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+        secs = secs.max(fields.next().and_then(|f| f.parse().ok()).unwrap_or(0.0));
+    }
+    println!(
+        "hot-potato {transport} one process per node, {NODES} nodes x {TOKENS} tokens: {total} deliveries in {secs:.2} s = {:.0} msg/s",
+        total as f64 / secs
+    );
+}
+
+fn child(spec: &str) {
+    let parts: Vec<&str> = spec.split(';').collect();
+    let transport: Transport = parts[0].parse().expect("transport");
+    let index: usize = parts[1].parse().expect("index");
+    let book: Vec<SocketAddr> = parts[2]
+        .split(',')
+        .map(|a| a.parse().expect("addr"))
+        .collect();
+    let (delivered, secs) = run_potato(transport, book, Some(vec![index]));
+    println!("DELIVERED {delivered} {secs}");
+}
+
+/// Sets a timer of a varying length again and again; observes how late each fired.
+struct Ticker {
+    deadline: sim::Time,
+    round: u64,
+}
+
+impl Ticker {
+    fn arm(&mut self, ctx: &mut Context<'_, Self>) {
+        let after = Duration::from_micros(500 + (self.round * 379) % 1500);
+        self.round += 1;
+        self.deadline = ctx.now() + after;
+        ctx.set_timer(after, ());
+    }
+}
+
+impl Machine for Ticker {
+    type Msg = ();
+    type Timer = ();
+    type Obs = u64;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        self.arm(ctx);
+    }
+    fn on_message(&mut self, _: &mut Context<'_, Self>, _: SocketAddr, _: ()) {}
+    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _: TimerId, _: ()) {
+        ctx.observe(
+            ctx.now()
+                .as_nanos()
+                .saturating_sub(self.deadline.as_nanos()),
+        );
+        self.arm(ctx);
+    }
+}
+
+fn timer_lateness() {
+    let mut config = ClusterConfig::loopback(Transport::Udp, 4);
+    config.duration = RUN;
+    let mut late = Vec::new();
+    run_cluster(
+        config,
+        |_, _| Ticker {
+            deadline: sim::Time::ZERO,
+            round: 0,
+        },
+        JsonCodec::<()>::new(),
+        |event| {
+            if let LiveEvent::Observed(o) = event {
+                late.push(o.obs);
+            }
+            Flow::Continue
+        },
+    )
+    .expect("cluster starts");
+    late.sort_unstable();
+    let pct = |p: f64| late[((late.len() - 1) as f64 * p) as usize] as f64 / 1e3;
+    println!(
+        "timer lateness, 4 nodes, {} timers of 0.5-2 ms: median {:.0} us, p99 {:.0} us, max {:.0} us",
+        late.len(),
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        return child(&spec);
+    }
+    // `cargo bench` passes `--bench`; other arguments filter nothing here.
+    timer_lateness();
+    for transport in [Transport::Udp, Transport::Tcp] {
+        in_process(transport);
+        per_process(transport);
+    }
+}

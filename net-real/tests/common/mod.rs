@@ -1,0 +1,129 @@
+//! Machines and helpers shared by the live tests.
+#![allow(dead_code)] // each test file uses part of this module
+
+use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LogEntry};
+use protocols::hot_potato::{Event, HotPotato, Params, Token};
+use serde::{Deserialize, Serialize};
+use sim::{Context, JsonCodec, Machine, TimerId};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The beacon's messages.
+#[derive(Clone, Debug, Hash, Serialize, Deserialize)]
+pub enum Beat {
+    /// Please answer.
+    Ping(u64),
+    /// The answer.
+    Pong(u64),
+}
+
+/// What a beacon observes.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub enum Heard {
+    /// A ping came from this address (and was answered to it).
+    Ping(SocketAddr),
+    /// A pong came from this address.
+    Pong(SocketAddr),
+}
+
+/// Pings `targets` every `period`; answers every ping to its `from`.
+pub struct Beacon {
+    pub targets: Vec<SocketAddr>,
+    pub period: Duration,
+    pub seq: u64,
+}
+
+impl Beacon {
+    /// Node `index` of `book` pinging every other node.
+    pub fn all(index: usize, book: &[SocketAddr], period: Duration) -> Self {
+        let targets = book
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, a)| *a)
+            .collect();
+        Beacon {
+            targets,
+            period,
+            seq: 0,
+        }
+    }
+}
+
+impl Machine for Beacon {
+    type Msg = Beat;
+    type Timer = ();
+    type Obs = Heard;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        ctx.set_timer(self.period, ());
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, msg: Beat) {
+        match msg {
+            Beat::Ping(n) => {
+                ctx.send(from, Beat::Pong(n));
+                ctx.observe(Heard::Ping(from));
+            }
+            Beat::Pong(_) => ctx.observe(Heard::Pong(from)),
+        }
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, _t: ()) {
+        for to in &self.targets {
+            ctx.send(*to, Beat::Ping(self.seq));
+        }
+        self.seq += 1;
+        ctx.set_timer(self.period, ());
+    }
+}
+
+/// A hot-potato run's outcome.
+pub struct PotatoRun {
+    pub report: LiveReport,
+    pub retired: BTreeSet<u64>,
+    pub logs: Vec<LogEntry>,
+}
+
+/// Runs hot-potato (`tokens` per node, `hops` hops) on `config`'s nodes,
+/// stopping once every token retired or was dropped by injected faults.
+pub fn hot_potato(config: ClusterConfig, tokens: u32, hops: u32) -> PotatoRun {
+    let total = config.addrs.len() as u64 * tokens as u64;
+    let mut retired = BTreeSet::new();
+    let mut logs = Vec::new();
+    let report = run_cluster(
+        config,
+        move |i, book| {
+            HotPotato::new(
+                i,
+                Params {
+                    peers: book.into(),
+                    tokens,
+                    hops,
+                },
+            )
+        },
+        JsonCodec::<Token>::new(),
+        |event| {
+            match event {
+                LiveEvent::Observed(o) => {
+                    let Event::Retired { token_id } = o.obs;
+                    assert!(retired.insert(token_id), "token {token_id} retired twice");
+                }
+                LiveEvent::Log(entry) => logs.push(entry),
+            }
+            if retired.len() as u64 == total {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        },
+    )
+    .expect("the cluster starts");
+    PotatoRun {
+        report,
+        retired,
+        logs,
+    }
+}
