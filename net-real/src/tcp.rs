@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 /// How long dialling a peer may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+/// Least time between two log lines for the same failing `accept`.
+const ACCEPT_ERROR_LOG_EVERY: Duration = Duration::from_secs(1);
 /// A write blocked this long (peer not reading) breaks the connection.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 /// After a failed dial, sends to that address are dropped this long.
@@ -183,21 +185,29 @@ where
 {
     thread::Builder::new()
         .name(format!("tcp-accept-{}", inbound.node))
-        .spawn(move || loop {
-            let accepted = listener.accept();
-            if inbound.stopping() {
-                return;
-            }
-            match accepted {
-                Ok((stream, peer)) => {
-                    if let Err(e) = adopt(&conns, stream, peer, &inbound) {
-                        inbound.receive_error(Some(peer), &e);
-                    }
+        .spawn(move || {
+            // A persistent accept error (e.g. out of file descriptors) is
+            // logged at most once per ACCEPT_ERROR_LOG_EVERY, not per retry.
+            let mut last_logged: Option<Instant> = None;
+            loop {
+                let accepted = listener.accept();
+                if inbound.stopping() {
+                    return;
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    inbound.receive_error(None, &e);
-                    thread::sleep(Duration::from_millis(10));
+                match accepted {
+                    Ok((stream, peer)) => {
+                        if let Err(e) = adopt(&conns, stream, peer, &inbound) {
+                            inbound.receive_error(Some(peer), &e);
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        if last_logged.is_none_or(|t| t.elapsed() >= ACCEPT_ERROR_LOG_EVERY) {
+                            inbound.receive_error(None, &e);
+                            last_logged = Some(Instant::now());
+                        }
+                        thread::sleep(Duration::from_millis(10));
+                    }
                 }
             }
         })

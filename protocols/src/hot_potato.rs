@@ -213,9 +213,14 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
             },
         ));
     }
-    Ok(Box::new(Erased::new(sim, |e: &Event| match e {
+    Ok(Box::new(Erased::new(sim, render)))
+}
+
+/// How a person reads a hot-potato observation (in simulation and live).
+pub fn render(e: &Event) -> String {
+    match e {
         Event::Retired { token_id } => format!("token {token_id} retired"),
-    })))
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod cli;
 pub mod commands;
+pub mod live;
 pub mod registry;
 pub mod runner;
 pub mod scenario;

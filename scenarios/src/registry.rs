@@ -1,5 +1,6 @@
 //! The protocols and named scenarios dsim knows.
 
+use crate::live::{self, LiveFn};
 use sim::BuildFn;
 
 /// A protocol that scenarios can name.
@@ -10,6 +11,8 @@ pub struct ProtocolEntry {
     pub description: &'static str,
     /// Builds its simulation from a scenario.
     pub build: BuildFn,
+    /// Runs a scenario on real sockets (`dsim run --net udp|tcp`), if it can.
+    pub live: Option<LiveFn>,
 }
 
 /// Every protocol, by name.
@@ -17,6 +20,7 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[ProtocolEntry {
     name: "hot-potato",
     description: "tokens passed between random nodes; the benchmark and hello-world",
     build: protocols::hot_potato::build,
+    live: Some(live::hot_potato::run),
 }];
 
 /// Finds a protocol by name.

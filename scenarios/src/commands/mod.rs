@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod list;
+pub mod live;
 pub mod run;
 
 use std::process::ExitCode;

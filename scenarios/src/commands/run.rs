@@ -13,10 +13,7 @@ use std::time::Instant;
 pub fn run(args: &RunArgs) -> Result<Exit, String> {
     let resolved = runner::resolve(&args.scenario).map_err(|e| e.to_string())?;
     if args.net != Net::Sim {
-        return Err(format!(
-            "--net {:?}: live runs of `{}` are not available in this build",
-            args.net, resolved.scenario.protocol
-        ));
+        return super::live::run(args, &resolved);
     }
     let mut scenario = resolved.scenario.clone();
     scenario.wire_check |= args.wire_check;
@@ -117,7 +114,8 @@ fn describe(e: Option<&TraceEvent>) -> String {
     }
 }
 
-fn print_observation(o: &RenderedObservation) {
+/// Prints an observation as `[time node N addr] text`, one line per line of text.
+pub fn print_observation(o: &RenderedObservation) {
     for line in o.text.lines() {
         println!("[{} node {} {}] {line}", o.time, o.node, o.addr);
     }
