@@ -135,7 +135,9 @@ pub enum DecisionMode {
     /// Drawn at random, and every decision is recorded (for failure files).
     Record,
     /// Taken from an explicit table; messages not in it are delivered with the
-    /// link's nominal latency, so a replay does not depend on the RNG at all.
+    /// link's nominal latency ([`LinkModel::nominal_latency_ns`]), so a replay
+    /// does not depend on the network's random stream at all. The fates used
+    /// are recorded, as in [`DecisionMode::Record`].
     Explicit(BTreeMap<LinkMsg, Fate>),
 }
 
@@ -194,7 +196,8 @@ impl Network {
         self.mode = mode;
     }
 
-    /// The decisions recorded so far (in [`DecisionMode::Record`]).
+    /// The decisions made so far, in the order they were made (in
+    /// [`DecisionMode::Record`] and [`DecisionMode::Explicit`]).
     pub fn recorded(&self) -> &[Decision] {
         &self.recorded
     }
@@ -227,12 +230,18 @@ impl Network {
 
     /// Decides the fate of the next message on `from -> to` sent at `now_ns`,
     /// returning it with the absolute delivery times (FIFO applied).
+    ///
+    /// Outside [`DecisionMode::Random`], every message gets its per-link number
+    /// (partitioned ones too, so adding or removing a partition does not
+    /// renumber the messages behind it) and every fate the network chose is
+    /// recorded: drawn ones in [`DecisionMode::Record`], table entries and
+    /// fallbacks in [`DecisionMode::Explicit`].
     pub fn route(&mut self, from: u32, to: u32, now_ns: u64) -> Result<Fate, DropCause> {
-        if !self.partitions.is_empty() && self.blocked(from, to) {
-            return Err(DropCause::Partition);
-        }
         let fate = match &self.mode {
             DecisionMode::Random => {
+                if !self.partitions.is_empty() && self.blocked(from, to) {
+                    return Err(DropCause::Partition);
+                }
                 let model = self.model(from, to);
                 sample_fate(&model, &mut self.rng)
             }
@@ -244,19 +253,20 @@ impl Network {
                     n: *count,
                 };
                 *count += 1;
+                if !self.partitions.is_empty() && self.blocked(from, to) {
+                    return Err(DropCause::Partition);
+                }
                 let model = self.model(from, to);
-                match &self.mode {
+                let fate = match &self.mode {
                     DecisionMode::Explicit(table) => {
                         table.get(&msg).copied().unwrap_or(Fate::Deliver {
                             latency_ns: nominal_latency(&model.latency),
                         })
                     }
-                    _ => {
-                        let fate = sample_fate(&model, &mut self.rng);
-                        self.recorded.push(Decision { msg, fate });
-                        fate
-                    }
-                }
+                    _ => sample_fate(&model, &mut self.rng),
+                };
+                self.recorded.push(Decision { msg, fate });
+                fate
             }
         };
         let fifo = self.model(from, to).fifo;
@@ -331,6 +341,8 @@ impl From<&LinkModel> for LinkDraw {
     }
 }
 
+/// The latency a message gets when no decision says otherwise: the smallest
+/// value of the distribution (uniform, Pareto), or its mean (normal).
 fn nominal_latency(latency: &LatencyDraw) -> u64 {
     match *latency {
         LatencyDraw::Constant(v) => v,
