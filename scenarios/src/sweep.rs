@@ -10,7 +10,8 @@
 use crate::failure::{self, FailureFile};
 use crate::runner;
 use crate::scenario::Scenario;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use crate::shard::{SeedRange, Shard};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -41,31 +42,35 @@ pub struct SweepOutcome {
     pub failures: Vec<FailureFile>,
 }
 
-/// Runs `scenario` (called `origin`) under each of `seeds`; `tick` is called
-/// on the calling thread about every `tick_every` while the sweep runs (to
-/// draw progress). Fails if the scenario cannot be built.
+/// Runs `scenario` (called `origin`) under each seed of `shard` of `seeds`;
+/// `tick` is called on the calling thread about every `tick_every` while the
+/// sweep runs (to draw progress). Fails if the scenario cannot be built.
 pub fn sweep(
     origin: &str,
     scenario: &Scenario,
-    seeds: &[u64],
+    seeds: SeedRange,
+    shard: Shard,
     options: SweepOptions,
     progress: &Progress,
     tick_every: Duration,
     tick: &mut dyn FnMut(&Progress),
 ) -> Result<SweepOutcome, String> {
-    if let Some(&first) = seeds.first() {
-        runner::build(scenario, first)?;
+    let total = shard.len(seeds);
+    let seed_at = |i: u64| seeds.start + (shard.index - 1) + i * shard.count;
+    if total > 0 {
+        runner::build(scenario, seed_at(0))?;
     }
-    let next = AtomicUsize::new(0);
-    let stop_after = AtomicUsize::new(usize::MAX);
-    let found: Mutex<Vec<(usize, FailureFile)>> = Mutex::new(Vec::new());
+    let next = AtomicU64::new(0);
+    let stop_after = AtomicU64::new(u64::MAX);
+    let found: Mutex<Vec<(u64, FailureFile)>> = Mutex::new(Vec::new());
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let worker = || loop {
         let i = next.fetch_add(1, Ordering::SeqCst);
-        if i >= seeds.len() || i > stop_after.load(Ordering::SeqCst) {
+        if i >= total || i > stop_after.load(Ordering::SeqCst) {
             break;
         }
-        match run_seed(origin, scenario, seeds[i]) {
+        let seed = seed_at(i);
+        match run_seed(origin, scenario, seed) {
             Ok(None) => {}
             Ok(Some(file)) => {
                 progress.failures.fetch_add(1, Ordering::Relaxed);
@@ -75,7 +80,7 @@ pub fn sweep(
                 }
             }
             Err(e) => {
-                lock(&errors).push(format!("seed {}: {e}", seeds[i]));
+                lock(&errors).push(format!("seed {seed}: {e}"));
                 stop_after.store(0, Ordering::SeqCst);
             }
         }

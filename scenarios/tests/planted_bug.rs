@@ -5,6 +5,7 @@
 
 use scenarios::failure::{self, FailureFile, Verdict};
 use scenarios::runner;
+use scenarios::shard::{SeedRange, Shard};
 use scenarios::shrink;
 use scenarios::sweep::{self, Progress, SweepOptions};
 use sim::Fate;
@@ -12,11 +13,11 @@ use std::time::Duration;
 
 fn sweep_seeds(jobs: usize, keep_going: bool) -> Vec<FailureFile> {
     let resolved = runner::resolve("primary-backup-bug").unwrap();
-    let seeds: Vec<u64> = (0..100).collect();
     let outcome = sweep::sweep(
         &resolved.name,
         &resolved.scenario,
-        &seeds,
+        SeedRange { start: 0, end: 100 },
+        Shard::ALL,
         SweepOptions { jobs, keep_going },
         &Progress::default(),
         Duration::from_millis(5),
