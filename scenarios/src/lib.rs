@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod failure;
 pub mod json_place;
+#[cfg(feature = "proptest")]
+pub mod proptest_support;
 pub mod registry;
 pub mod runner;
 pub mod scenario;
