@@ -88,6 +88,7 @@ impl FailureFile {
         file.scenario
             .check()
             .map_err(|m| ScenarioError::at_field(origin, text, "scenario.", &m))?;
+        runner::check_builds(&file.scenario, file.seed, origin, text, "scenario.")?;
         Ok(file)
     }
 

@@ -25,7 +25,7 @@
 //!
 //! proptest! {
 //!     #![proptest_config(ProptestConfig::with_cases(16))]
-//!     #[test]
+//!     // In your crate's tests, mark this function #[test].
 //!     fn backups_apply_each_update_once(plan in fault_plans(FaultSpace::new(3, Dur::secs(2)))) {
 //!         let mut config = SimConfig::default();
 //!         config.stop.duration = Some(Dur::secs(3));
@@ -42,7 +42,7 @@
 //!         check(sim.as_mut(), &plan)?;
 //!     }
 //! }
-//! # fn main() {}
+//! # backups_apply_each_update_once();
 //! ```
 //!
 //! For a protocol that `dsim` knows by name, [`check_scenario`] does the

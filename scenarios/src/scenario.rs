@@ -78,9 +78,7 @@ impl ScenarioError {
     /// relative to `prefix`, e.g. `scenario.` inside a failure file): the
     /// field is looked up in `text` so the error names its line and column.
     pub fn at_field(origin: &str, text: &str, prefix: &str, message: &str) -> ScenarioError {
-        let path_end = message
-            .find(|c: char| c == ':' || c == ' ')
-            .unwrap_or(message.len());
+        let path_end = message.find([':', ' ']).unwrap_or(message.len());
         let (path, rest) = message.split_at(path_end);
         let rest = rest.trim_start_matches(':').trim_start();
         let full = format!("{prefix}{path}");

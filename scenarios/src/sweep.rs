@@ -8,7 +8,7 @@
 //! depend on the number of threads or on their timing.
 
 use crate::failure::{self, FailureFile};
-use crate::runner;
+use crate::runner::{self, Resolved};
 use crate::scenario::Scenario;
 use crate::shard::{SeedRange, Shard};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,12 +42,11 @@ pub struct SweepOutcome {
     pub failures: Vec<FailureFile>,
 }
 
-/// Runs `scenario` (called `origin`) under each seed of `shard` of `seeds`;
-/// `tick` is called on the calling thread about every `tick_every` while the
-/// sweep runs (to draw progress). Fails if the scenario cannot be built.
+/// Runs `scenario` under each seed of `shard` of `seeds`; `tick` is called
+/// on the calling thread about every `tick_every` while the sweep runs (to
+/// draw progress). Fails if the scenario cannot be built.
 pub fn sweep(
-    origin: &str,
-    scenario: &Scenario,
+    scenario: &Resolved,
     seeds: SeedRange,
     shard: Shard,
     options: SweepOptions,
@@ -55,6 +54,7 @@ pub fn sweep(
     tick_every: Duration,
     tick: &mut dyn FnMut(&Progress),
 ) -> Result<SweepOutcome, String> {
+    let (origin, scenario) = (scenario.name.as_str(), &scenario.scenario);
     let total = shard.len(seeds);
     let seed_at = |i: u64| seeds.start + (shard.index - 1) + i * shard.count;
     if total > 0 {

@@ -14,8 +14,7 @@ use std::time::Duration;
 fn sweep_seeds(jobs: usize, keep_going: bool) -> Vec<FailureFile> {
     let resolved = runner::resolve("primary-backup-bug").unwrap();
     let outcome = sweep::sweep(
-        &resolved.name,
-        &resolved.scenario,
+        &resolved,
         SeedRange { start: 0, end: 100 },
         Shard::ALL,
         SweepOptions { jobs, keep_going },

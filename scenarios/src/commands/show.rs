@@ -96,12 +96,7 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
         "network    {} drops, {} duplicates, {} other delays",
         c.drops, c.duplicates, c.delays
     );
-    let mut shown = 0;
-    for d in &file.decisions {
-        if shown == DECISIONS_SHOWN {
-            println!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
-            break;
-        }
+    for d in file.decisions.iter().take(DECISIONS_SHOWN) {
         let what = match d.fate {
             Fate::Drop => "dropped".to_string(),
             Fate::Deliver { latency_ns } => format!("delayed {}", ns(latency_ns)),
@@ -114,7 +109,9 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
             "  message #{} from node {} to node {}: {what}",
             d.msg.n, d.msg.from, d.msg.to
         );
-        shown += 1;
+    }
+    if file.decisions.len() > DECISIONS_SHOWN {
+        println!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
     }
     match &replayed.report.violation {
         Some(v) if v.property == file.property => {

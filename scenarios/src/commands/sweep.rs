@@ -36,8 +36,7 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     let mut line = ProgressLine::new(total, start);
     let progress = Progress::default();
     let outcome = sweep(
-        &resolved.name,
-        &resolved.scenario,
+        &resolved,
         args.seeds,
         args.shard,
         options,
