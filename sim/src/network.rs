@@ -501,4 +501,57 @@ mod tests {
         assert_eq!(n.route(0, 1, 0), Ok(Fate::Drop));
         assert!(matches!(n.route(0, 1, 0), Ok(Fate::Deliver { .. })));
     }
+
+    #[test]
+    fn partitioned_messages_keep_their_numbers_and_used_fates_are_recorded() {
+        let mut n = net(LinkModel::default());
+        let mut table = BTreeMap::new();
+        let third = LinkMsg {
+            from: 0,
+            to: 1,
+            n: 2,
+        };
+        table.insert(third, Fate::Drop);
+        n.set_mode(DecisionMode::Explicit(table));
+        assert!(n.route(0, 1, 0).is_ok());
+        n.partition(&[0], &[1], false);
+        assert_eq!(n.route(0, 1, 0), Err(DropCause::Partition));
+        n.heal();
+        // The partitioned message was number 1, so this one is number 2.
+        assert_eq!(n.route(0, 1, 0), Ok(Fate::Drop));
+        assert_eq!(n.recorded().len(), 2, "partitioned messages have no fate");
+        assert_eq!(
+            n.recorded()[1],
+            Decision {
+                msg: third,
+                fate: Fate::Drop
+            }
+        );
+        assert_eq!(
+            n.recorded()[0].fate,
+            Fate::Deliver {
+                latency_ns: LinkModel::default().nominal_latency_ns()
+            }
+        );
+    }
+
+    #[test]
+    fn recording_draws_exactly_like_random() {
+        let mut random = net(LinkModel {
+            loss: 0.3,
+            duplicate: 0.3,
+            ..LinkModel::default()
+        });
+        let mut record = net(LinkModel {
+            loss: 0.3,
+            duplicate: 0.3,
+            ..LinkModel::default()
+        });
+        record.set_mode(DecisionMode::Record);
+        for i in 0..500u32 {
+            let (from, to) = (i % 3, (i + 1) % 3);
+            assert_eq!(random.route(from, to, 0), record.route(from, to, 0));
+        }
+        assert_eq!(record.recorded().len(), 500);
+    }
 }
