@@ -43,6 +43,10 @@ pub const NAMED: &[(&str, &str)] = &[
         include_str!("../named/hot-potato-faults.json"),
     ),
     (
+        "primary-backup",
+        include_str!("../named/primary-backup.json"),
+    ),
+    (
         "primary-backup-bug",
         include_str!("../named/primary-backup-bug.json"),
     ),

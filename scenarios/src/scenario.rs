@@ -167,6 +167,17 @@ mod tests {
     }
 
     #[test]
+    fn the_annotated_example_in_the_readme_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```json\n").unwrap() + "```json\n".len();
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let s = Scenario::parse("README.md", text).unwrap();
+        assert_eq!(s.protocol, "primary-backup");
+        assert_eq!(s.network.links.len(), 1);
+        assert!(s.nemesis.is_some());
+    }
+
+    #[test]
     fn bad_values_are_named_with_their_place() {
         let cases = [
             (

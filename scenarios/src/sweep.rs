@@ -12,7 +12,7 @@ use crate::runner::{self, Resolved};
 use crate::scenario::Scenario;
 use crate::shard::{SeedRange, Shard};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 /// How to sweep.
@@ -86,11 +86,23 @@ pub fn sweep(
         }
         progress.done.fetch_add(1, Ordering::Relaxed);
     };
+    let jobs = options.jobs.max(1);
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..options.jobs.max(1)).map(|_| s.spawn(worker)).collect();
-        while !handles.iter().all(|h| h.is_finished()) {
-            tick(progress);
-            std::thread::sleep(tick_every);
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        for _ in 0..jobs {
+            let done = done_tx.clone();
+            s.spawn(move || {
+                worker();
+                // The receiver outlives the workers: this cannot fail.
+                let _ = done.send(());
+            });
+        }
+        let mut finished = 0;
+        while finished < jobs {
+            match done_rx.recv_timeout(tick_every) {
+                Ok(()) => finished += 1,
+                Err(_) => tick(progress),
+            }
         }
     });
     tick(progress);
