@@ -64,9 +64,21 @@ impl ScenarioError {
     /// A serde_json error in `text` from `origin`: file, line, column, the
     /// field it is in, and what is wrong.
     pub fn from_serde(origin: &str, text: &str, e: &serde_json::Error) -> ScenarioError {
-        let (line, column) = (e.line(), e.column());
-        let field = json_place::path_at(text, json_place::offset_of(text, line, column));
+        let (mut line, mut column) = (e.line(), e.column());
         let message = strip_position(&e.to_string()).to_string();
+        let mut field = json_place::path_at(text, json_place::offset_of(text, line, column));
+        if e.classify() == serde_json::error::Category::Data {
+            // serde reports some value errors at the end of the enclosing
+            // object, where the walk still knows the field; point at the field
+            // itself (or, for a missing field, at the object that lacks it).
+            if message.starts_with("missing field") {
+                let cut = field.rfind(['.', '[']).unwrap_or(0);
+                field.truncate(cut);
+            }
+            if let Some((l, c)) = json_place::locate(text, &field) {
+                (line, column) = (l, c);
+            }
+        }
         ScenarioError(if field.is_empty() {
             format!("{origin}:{line}:{column}: {message}")
         } else {
@@ -80,11 +92,14 @@ impl ScenarioError {
     pub fn at_field(origin: &str, text: &str, prefix: &str, message: &str) -> ScenarioError {
         let path_end = message.find([':', ' ']).unwrap_or(message.len());
         let (path, rest) = message.split_at(path_end);
-        let rest = rest.trim_start_matches(':').trim_start();
+        let rest = match rest.strip_prefix(':') {
+            Some(r) => format!(": {}", r.trim_start()),
+            None => format!(" {}", rest.trim_start()),
+        };
         let full = format!("{prefix}{path}");
         match json_place::locate_prefix(text, &full).filter(|_| !path.is_empty()) {
             Some((_, line, column)) => {
-                ScenarioError(format!("{origin}:{line}:{column}: field `{full}`: {rest}"))
+                ScenarioError(format!("{origin}:{line}:{column}: field `{full}`{rest}"))
             }
             None => ScenarioError(format!("{origin}: {message}")),
         }
@@ -182,7 +197,7 @@ mod tests {
         let cases = [
             (
                 "{\n\"protocol\": \"hot-potato\",\n\"network\": {\"default\": {\"latency\":\n {\"kind\": \"constant\", \"value\": \"-5ms\"}}}}",
-                "bad.json:4:",
+                "bad.json:3:25:",
                 "network.default.latency",
                 "negative",
             ),
