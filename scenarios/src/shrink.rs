@@ -9,7 +9,9 @@
 //! 3. remove network decisions — a removed decision is a nominal delivery, so
 //!    this also shortens delays to the link's nominal latency;
 //! 4. give the remaining duplicates nominal latencies;
-//! 5. remove nodes (highest first; the others are renumbered), where the
+//! 5. round fault times down to whole seconds, 100 ms, 10 ms or 1 ms (the
+//!    coarsest that still fails), so the schedule reads easily;
+//! 6. remove nodes (highest first; the others are renumbered), where the
 //!    protocol still builds with fewer.
 //!
 //! Each candidate is judged by replaying it; the result is the last file that
@@ -101,6 +103,7 @@ pub fn shrink(file: &FailureFile, max_runs: usize) -> Result<Shrunk, String> {
         s.remove_faults();
         s.remove_decisions();
         s.nominal_duplicates();
+        s.round_fault_times();
         s.remove_nodes();
         let now = (
             s.best.scenario.faults.len(),
@@ -157,6 +160,8 @@ impl Shrinker {
         candidate.digest = r.report.digest.clone();
         candidate.build = failure::build_id().to_string();
         candidate.decisions = r.used.clone();
+        // The engine applies faults in time order (stable); keep the file so.
+        candidate.scenario.faults.sort_by_key(|f| f.at);
         self.best = candidate;
     }
 
@@ -209,6 +214,27 @@ impl Shrinker {
                 let mut c = self.best.clone();
                 c.decisions[i].fate = simpler;
                 self.try_adopt(c);
+            }
+        }
+    }
+
+    fn round_fault_times(&mut self) {
+        const STEPS_NS: [u64; 4] = [1_000_000_000, 100_000_000, 10_000_000, 1_000_000];
+        for i in 0..self.best.scenario.faults.len() {
+            for step in STEPS_NS {
+                let Some(f) = self.best.scenario.faults.get(i) else {
+                    return;
+                };
+                let at = f.at.nanos();
+                let rounded = at / step * step;
+                if rounded == at {
+                    break;
+                }
+                let mut c = self.best.clone();
+                c.scenario.faults[i].at = Dur(Duration::from_nanos(rounded));
+                if self.try_adopt(c) {
+                    break;
+                }
             }
         }
     }
