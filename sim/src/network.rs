@@ -260,7 +260,7 @@ impl Network {
                 let fate = match &self.mode {
                     DecisionMode::Explicit(table) => {
                         table.get(&msg).copied().unwrap_or(Fate::Deliver {
-                            latency_ns: nominal_latency(&model.latency),
+                            latency_ns: model.nominal_ns,
                         })
                     }
                     _ => sample_fate(&model, &mut self.rng),
@@ -311,6 +311,8 @@ struct LinkDraw {
     loss: f64,
     duplicate: f64,
     fifo: bool,
+    /// Latency of a message without an explicit decision.
+    nominal_ns: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -337,18 +339,8 @@ impl From<&LinkModel> for LinkDraw {
             loss: model.loss,
             duplicate: model.duplicate,
             fifo: model.fifo,
+            nominal_ns: model.nominal_latency_ns(),
         }
-    }
-}
-
-/// The latency a message gets when no decision says otherwise: the smallest
-/// value of the distribution (uniform, Pareto), or its mean (normal).
-fn nominal_latency(latency: &LatencyDraw) -> u64 {
-    match *latency {
-        LatencyDraw::Constant(v) => v,
-        LatencyDraw::Uniform(min, _) => min,
-        LatencyDraw::Normal(mean, _) => mean.max(0.0) as u64,
-        LatencyDraw::Pareto(min, _, _) => min as u64,
     }
 }
 
