@@ -90,12 +90,13 @@ impl Shard {
 
     /// This shard's seeds of `range`, in increasing order.
     pub fn seeds(&self, range: SeedRange) -> impl Iterator<Item = u64> {
-        let first = range.start.checked_add(self.index - 1);
-        let step = usize::try_from(self.count).unwrap_or(usize::MAX);
-        first
-            .filter(|&f| f < range.end)
-            .into_iter()
-            .flat_map(move |f| (f..range.end).step_by(step))
+        let shard = *self;
+        (0..self.len(range)).map(move |i| shard.seed(range, i))
+    }
+
+    /// The `i`-th seed of this shard of `range` (`i` below [`Shard::len`]).
+    pub fn seed(&self, range: SeedRange, i: u64) -> u64 {
+        range.start + (self.index - 1) + i * self.count
     }
 
     /// Number of this shard's seeds of `range`.

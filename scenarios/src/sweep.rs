@@ -56,7 +56,7 @@ pub fn sweep(
 ) -> Result<SweepOutcome, String> {
     let (origin, scenario) = (scenario.name.as_str(), &scenario.scenario);
     let total = shard.len(seeds);
-    let seed_at = |i: u64| seeds.start + (shard.index - 1) + i * shard.count;
+    let seed_at = |i: u64| shard.seed(seeds, i);
     if total > 0 {
         runner::build(scenario, seed_at(0))?;
     }

@@ -221,6 +221,13 @@ fn every_verb_has_an_example_in_its_help() {
         let o = dsim_in(&dir, &[verb, "--help"]);
         assert_eq!(o.status.code(), Some(0));
         let help = text(&o.stdout);
-        assert!(help.contains(&format!("dsim {verb}")), "{verb}: {help}");
+        let examples = help
+            .split_once("Example")
+            .unwrap_or_else(|| panic!("{verb}: no example: {help}"))
+            .1;
+        assert!(
+            examples.contains(&format!("\n  dsim {verb}")),
+            "{verb}: {help}"
+        );
     }
 }
