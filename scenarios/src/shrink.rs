@@ -372,4 +372,46 @@ mod tests {
         assert!(calls < 60, "{calls} tests");
         assert_eq!(minimize(&items, |_| true), Vec::<u32>::new());
     }
+
+    #[test]
+    fn removing_a_node_drops_what_names_it_and_renumbers_the_rest() {
+        let text = r#"{
+            "format": "dsim-failure/1", "origin": "x", "seed": 1, "property": "p",
+            "message": "m", "time_ns": 0, "digest": "0", "build": "b",
+            "scenario": {"protocol": "hot-potato", "nodes": 4, "faults": [
+                {"at": "1s", "fault": {"kind": "crash", "node": 1}},
+                {"at": "2s", "fault": {"kind": "pause", "node": 3}},
+                {"at": "3s", "fault": {"kind": "partition", "a": [0, 1], "b": [2, 3]}},
+                {"at": "4s", "fault": {"kind": "partition", "a": [1], "b": [2]}}
+            ], "network": {"links": [{"from": 3, "to": 0, "model": {}}]}},
+            "decisions": [
+                {"from": 1, "to": 2, "n": 0, "fate": "drop"},
+                {"from": 3, "to": 2, "n": 5, "fate": "drop"}
+            ]
+        }"#;
+        let file: FailureFile = serde_json::from_str(text).unwrap();
+        let c = without_node(&file, 1, 4);
+        assert_eq!(c.scenario.nodes, Some(3));
+        let faults: Vec<Fault> = c.scenario.faults.iter().map(|f| f.fault.clone()).collect();
+        assert_eq!(
+            faults,
+            vec![
+                Fault::Pause { node: 2 },
+                Fault::Partition {
+                    a: vec![0],
+                    b: vec![1, 2],
+                    one_way: false
+                },
+            ]
+        );
+        assert_eq!(c.decisions.len(), 1);
+        assert_eq!((c.decisions[0].msg.from, c.decisions[0].msg.to), (2, 1));
+        assert_eq!(
+            (
+                c.scenario.network.links[0].from,
+                c.scenario.network.links[0].to
+            ),
+            (2, 0)
+        );
+    }
 }

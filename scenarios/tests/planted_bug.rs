@@ -44,6 +44,8 @@ fn the_first_failure_does_not_depend_on_threads() {
     let all = sweep_seeds(2, true);
     assert!(all.len() >= 2, "the planted bug fails several seeds of 100");
     assert!(all.windows(2).all(|w| w[0].seed < w[1].seed));
+    let seeds = |files: &[FailureFile]| files.iter().map(|f| f.seed).collect::<Vec<_>>();
+    assert_eq!(seeds(&sweep_seeds(1, true)), seeds(&all));
     assert_eq!(sweep_seeds(1, false)[0].seed, all[0].seed);
     assert_eq!(sweep_seeds(2, false)[0], all[0]);
 }
