@@ -24,9 +24,94 @@ pub enum Command {
         after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism"
     )]
     Run(RunArgs),
+    /// Run a scenario under many seeds in parallel; write each failure as a failure file.
+    #[command(
+        after_help = "Examples:\n  dsim sweep primary-backup-bug --seeds 0..1000\n  dsim sweep hot-potato-faults --seeds 0..100000 --shard 3/8 --jobs 2 --keep-going --json"
+    )]
+    Sweep(SweepArgs),
+    /// Run a failure file again and check that the same property fails.
+    #[command(
+        after_help = "Example:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json"
+    )]
+    Replay(ReplayArgs),
+    /// Make a failure file as small as possible while it still fails the same way.
+    #[command(
+        after_help = "Example:\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json"
+    )]
+    Shrink(ShrinkArgs),
+    /// Summarize a failure file or a JSON-lines trace for a person.
+    #[command(after_help = "Examples:\n  dsim show minimal.json\n  dsim show run.jsonl --last 50")]
+    Show(ShowArgs),
     /// Measure the engine on a workload.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `dsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// A named scenario (see `dsim list`) or a path to a scenario JSON file.
+    pub scenario: String,
+    /// Seeds to run: `A..B` (B excluded), `A..=B`, or one seed.
+    #[arg(long, value_name = "A..B")]
+    pub seeds: crate::shard::SeedRange,
+    /// Parallel runs (default: the number of CPUs).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
+    /// Run only shard K of N (1 <= K <= N): every N-th seed, starting with the K-th.
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    pub shard: crate::shard::Shard,
+    /// Run every seed even after a failure (default: stop at the first).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Directory for failure files.
+    #[arg(long, value_name = "DIR", default_value = "dsim-failures")]
+    pub out: PathBuf,
+    /// Machine-readable output (one JSON object).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dsim replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A failure file (written by `dsim sweep` or `dsim shrink`).
+    pub file: PathBuf,
+    /// Write every event of the replay as a JSON line to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Machine-readable output (one JSON object).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dsim shrink`.
+#[derive(Debug, Args)]
+pub struct ShrinkArgs {
+    /// A failure file.
+    pub file: PathBuf,
+    /// Where to write the minimal failure file (default: FILE with `.min.json`).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// Most replays to try.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_runs: u32,
+    /// Machine-readable output (one JSON object).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dsim show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A failure file, or a JSON-lines trace (`dsim run --trace`).
+    pub file: PathBuf,
+    /// How many of the last events to show.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub last: u32,
+    /// Machine-readable output (one JSON object).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `dsim list`.

@@ -11,6 +11,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
+        Command::Sweep(args) => commands::sweep::run(&args),
+        Command::Replay(args) => commands::replay::run(&args),
+        Command::Shrink(args) => commands::shrink::run(&args),
+        Command::Show(args) => commands::show::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
     };
     match result {

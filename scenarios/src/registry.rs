@@ -16,12 +16,20 @@ pub struct ProtocolEntry {
 }
 
 /// Every protocol, by name.
-pub const PROTOCOLS: &[ProtocolEntry] = &[ProtocolEntry {
-    name: "hot-potato",
-    description: "tokens passed between random nodes; the benchmark and hello-world",
-    build: protocols::hot_potato::build,
-    live: Some(live::hot_potato::run),
-}];
+pub const PROTOCOLS: &[ProtocolEntry] = &[
+    ProtocolEntry {
+        name: "hot-potato",
+        description: "tokens passed between random nodes; the benchmark and hello-world",
+        build: protocols::hot_potato::build,
+        live: Some(live::hot_potato::run),
+    },
+    ProtocolEntry {
+        name: "primary-backup",
+        description: "a primary streams numbered updates to backups; has a planted dedupe bug",
+        build: protocols::primary_backup::build,
+        live: None,
+    },
+];
 
 /// Finds a protocol by name.
 pub fn protocol(name: &str) -> Result<&'static ProtocolEntry, String> {
@@ -38,5 +46,13 @@ pub const NAMED: &[(&str, &str)] = &[
     (
         "hot-potato-faults",
         include_str!("../named/hot-potato-faults.json"),
+    ),
+    (
+        "primary-backup",
+        include_str!("../named/primary-backup.json"),
+    ),
+    (
+        "primary-backup-bug",
+        include_str!("../named/primary-backup-bug.json"),
     ),
 ];

@@ -18,27 +18,46 @@ pub struct Resolved {
     pub scenario: Scenario,
 }
 
-/// Finds a named scenario, or loads a file if `name_or_path` is a path.
+/// Finds a named scenario, or loads a file if `name_or_path` is a path. The
+/// scenario is built once, so bad protocol parameters are reported here, at
+/// their place in the file.
 pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
-    if let Some((name, text)) = NAMED.iter().find(|(n, _)| *n == name_or_path) {
-        let scenario = Scenario::parse(&format!("scenarios/named/{name}.json"), text)?;
-        return Ok(Resolved {
-            name: name.to_string(),
-            scenario,
-        });
-    }
-    let path = Path::new(name_or_path);
-    if path.exists() {
-        return Ok(Resolved {
-            name: name_or_path.to_string(),
-            scenario: Scenario::load(path)?,
-        });
-    }
-    let known: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
-    Err(ScenarioError(format!(
-        "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `dsim list`)",
-        known.join(", ")
-    )))
+    let (name, origin, text) = match NAMED.iter().find(|(n, _)| *n == name_or_path) {
+        Some((name, text)) => (
+            name.to_string(),
+            format!("scenarios/named/{name}.json"),
+            text.to_string(),
+        ),
+        None if Path::new(name_or_path).exists() => {
+            let text = std::fs::read_to_string(name_or_path)
+                .map_err(|e| ScenarioError(format!("{name_or_path}: cannot read: {e}")))?;
+            (name_or_path.to_string(), name_or_path.to_string(), text)
+        }
+        None => {
+            let known: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+            return Err(ScenarioError(format!(
+                "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `dsim list`)",
+                known.join(", ")
+            )));
+        }
+    };
+    let scenario = Scenario::parse(&origin, &text)?;
+    check_builds(&scenario, scenario.seed, &origin, &text, "")?;
+    Ok(Resolved { name, scenario })
+}
+
+/// Builds `scenario` once and drops it; an error is placed in `text` (the
+/// scenario's JSON, at `prefix` inside it).
+pub fn check_builds(
+    scenario: &Scenario,
+    seed: u64,
+    origin: &str,
+    text: &str,
+    prefix: &str,
+) -> Result<(), ScenarioError> {
+    build(scenario, seed)
+        .map(drop)
+        .map_err(|e| ScenarioError::at_field(origin, text, prefix, &e))
 }
 
 /// Builds the scenario's simulation for `seed`; errors name what is wrong.

@@ -1,6 +1,7 @@
 //! The scenario file: a protocol, its parameters, the cluster, the network,
 //! faults and stop conditions, as JSON. Unknown fields are rejected.
 
+use crate::json_place;
 use serde::{Deserialize, Serialize};
 use sim::{NemesisConfig, NetworkConfig, ScheduledFault, SimConfig, StopConfig};
 use std::path::Path;
@@ -59,24 +60,74 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-impl Scenario {
-    /// Parses scenario JSON; `origin` (a file name) prefixes every error,
-    /// which also names the line, column and field.
-    pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
-            ScenarioError(format!(
-                "{origin}:{}:{}: {}",
-                e.line(),
-                e.column(),
-                strip_position(&e.to_string())
-            ))
-        })?;
-        if !scenario.params.is_object() {
-            return Err(ScenarioError(format!(
-                "{origin}: `params` must be a JSON object"
-            )));
+impl ScenarioError {
+    /// A serde_json error in `text` from `origin`: file, line, column, the
+    /// field it is in, and what is wrong.
+    pub fn from_serde(origin: &str, text: &str, e: &serde_json::Error) -> ScenarioError {
+        let (mut line, mut column) = (e.line(), e.column());
+        let message = strip_position(&e.to_string()).to_string();
+        let mut field = json_place::path_at(text, json_place::offset_of(text, line, column));
+        if e.classify() == serde_json::error::Category::Data {
+            // serde reports some value errors at the end of the enclosing
+            // object, where the walk still knows the field; point at the field
+            // itself (or, for a missing field, at the object that lacks it).
+            if message.starts_with("missing field") {
+                let cut = field.rfind(['.', '[']).unwrap_or(0);
+                field.truncate(cut);
+            }
+            if let Some((l, c)) = json_place::locate(text, &field) {
+                (line, column) = (l, c);
+            }
         }
+        ScenarioError(if field.is_empty() {
+            format!("{origin}:{line}:{column}: {message}")
+        } else {
+            format!("{origin}:{line}:{column}: field `{field}`: {message}")
+        })
+    }
+
+    /// An error whose message starts with a field path (`faults[0].at: ...`,
+    /// relative to `prefix`, e.g. `scenario.` inside a failure file): the
+    /// field is looked up in `text` so the error names its line and column.
+    pub fn at_field(origin: &str, text: &str, prefix: &str, message: &str) -> ScenarioError {
+        let path_end = message.find([':', ' ']).unwrap_or(message.len());
+        let (path, rest) = message.split_at(path_end);
+        let rest = match rest.strip_prefix(':') {
+            Some(r) => format!(": {}", r.trim_start()),
+            None => format!(" {}", rest.trim_start()),
+        };
+        let full = format!("{prefix}{path}");
+        match json_place::locate_prefix(text, &full).filter(|_| !path.is_empty()) {
+            Some((_, line, column)) => {
+                ScenarioError(format!("{origin}:{line}:{column}: field `{full}`{rest}"))
+            }
+            None => ScenarioError(format!("{origin}: {message}")),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses scenario JSON and checks its values; `origin` (a file name)
+    /// prefixes every error, which also names the line, column and field.
+    pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            serde_json::from_str(text).map_err(|e| ScenarioError::from_serde(origin, text, &e))?;
+        scenario
+            .check()
+            .map_err(|message| ScenarioError::at_field(origin, text, "", &message))?;
         Ok(scenario)
+    }
+
+    /// Checks what serde cannot: the protocol exists, `params` is an object,
+    /// and the network, faults and nemesis are valid. The error starts with
+    /// the path of the offending field (`network.default.loss: ...`).
+    pub fn check(&self) -> Result<(), String> {
+        crate::registry::protocol(&self.protocol).map_err(|e| format!("protocol: {e}"))?;
+        if !self.params.is_object() {
+            return Err("params: must be a JSON object".to_string());
+        }
+        self.sim_config(self.seed)
+            .validate(self.nodes.unwrap_or(usize::MAX))
     }
 
     /// Reads and parses a scenario file.
@@ -128,5 +179,52 @@ mod tests {
         assert!(err.contains("nodez"), "{err}");
         let err = Scenario::parse("y.json", "{\"protocol\": ").unwrap_err().0;
         assert!(err.starts_with("y.json:1:"), "{err}");
+    }
+
+    #[test]
+    fn the_annotated_example_in_the_readme_is_valid() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```json\n").unwrap() + "```json\n".len();
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let s = Scenario::parse("README.md", text).unwrap();
+        assert_eq!(s.protocol, "primary-backup");
+        assert_eq!(s.network.links.len(), 1);
+        assert!(s.nemesis.is_some());
+    }
+
+    #[test]
+    fn bad_values_are_named_with_their_place() {
+        let cases = [
+            (
+                "{\n\"protocol\": \"hot-potato\",\n\"network\": {\"default\": {\"latency\":\n {\"kind\": \"constant\", \"value\": \"-5ms\"}}}}",
+                "bad.json:3:25:",
+                "network.default.latency",
+                "negative",
+            ),
+            (
+                "{\"protocol\": \"hot-potato\",\n \"network\": {\"default\": {\"loss\": 1.5}}}",
+                "bad.json:2:",
+                "network.default.loss",
+                "probability 1.5",
+            ),
+            (
+                "{\n\n  \"protocol\": \"carrier-pigeon\"}",
+                "bad.json:3:3:",
+                "protocol",
+                "carrier-pigeon",
+            ),
+            (
+                "{\"protocol\": \"hot-potato\", \"nodes\": 3,\n \"faults\": [{\"at\": \"1s\", \"fault\": {\"kind\": \"crash\", \"node\": 9}}]}",
+                "bad.json:2:13:",
+                "faults[0]",
+                "node 9",
+            ),
+        ];
+        for (text, place, field, what) in cases {
+            let err = Scenario::parse("bad.json", text).unwrap_err().0;
+            assert!(err.starts_with(place), "{err}");
+            assert!(err.contains(&format!("field `{field}`")), "{err}");
+            assert!(err.contains(what), "{err}");
+        }
     }
 }

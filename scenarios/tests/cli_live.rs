@@ -25,7 +25,15 @@ const SMALL: &str = r#"{ "description": "small live run", "protocol": "hot-potat
 
 fn every_token_arrives(net: &str) {
     let path = scenario_file(&format!("small-{net}.json"), SMALL);
-    let out = dsim(&["run", path.to_str().unwrap(), "--net", net, "--seed", "5", "--json"]);
+    let out = dsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--net",
+        net,
+        "--seed",
+        "5",
+        "--json",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

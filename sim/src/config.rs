@@ -135,10 +135,10 @@ pub struct LinkModel {
     #[serde(default)]
     pub latency: Latency,
     /// Probability a message is lost, in `[0, 1]`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "probability")]
     pub loss: f64,
     /// Probability a message is delivered twice, in `[0, 1]`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "probability")]
     pub duplicate: f64,
     /// Deliver messages on this link in send order (stream-like, TCP).
     #[serde(default)]
@@ -178,6 +178,17 @@ pub struct NetworkConfig {
     /// Per-link overrides.
     #[serde(default)]
     pub links: Vec<LinkOverride>,
+}
+
+impl NetworkConfig {
+    /// The model of the link `from -> to` (its override, or the default).
+    pub fn link(&self, from: usize, to: usize) -> &LinkModel {
+        self.links
+            .iter()
+            .rev()
+            .find(|l| l.from == from && l.to == to)
+            .map_or(&self.default, |l| &l.model)
+    }
 }
 
 /// A fault the simulator can inject. Nodes are numbered from 0 in the order
@@ -393,6 +404,19 @@ impl Default for SimConfig {
     }
 }
 
+/// Reads a probability, rejecting values outside `[0, 1]` where they are
+/// written (so a scenario file's error carries their line and column).
+fn probability<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let p = f64::deserialize(d)?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "probability {p} is not between 0 and 1"
+        )))
+    }
+}
+
 fn check_probability(place: &str, p: f64) -> Result<(), String> {
     if (0.0..=1.0).contains(&p) {
         Ok(())
@@ -413,6 +437,17 @@ fn check_range(place: &str, r: &DurRange) -> Result<(), String> {
 }
 
 impl LinkModel {
+    /// The latency of a message that has no explicit decision in a replay:
+    /// the distribution's smallest value (constant, uniform, Pareto) or its
+    /// mean (normal, clamped at zero), in nanoseconds.
+    pub fn nominal_latency_ns(&self) -> u64 {
+        match &self.latency {
+            Latency::Constant { value } => value.nanos(),
+            Latency::Uniform { min, .. } | Latency::Pareto { min, .. } => min.nanos(),
+            Latency::Normal { mean, .. } => mean.nanos(),
+        }
+    }
+
     /// Checks probabilities and latency parameters; `place` prefixes the message.
     pub fn validate(&self, place: &str) -> Result<(), String> {
         check_probability(&format!("{place}.loss"), self.loss)?;
@@ -520,8 +555,11 @@ mod tests {
     fn unknown_fields_and_bad_values_are_named() {
         let err = serde_json::from_str::<LinkModel>(r#"{"los": 0.1}"#).unwrap_err();
         assert!(err.to_string().contains("los"), "{err}");
-        let cfg: SimConfig =
-            serde_json::from_str(r#"{"network": {"default": {"loss": 1.5}}}"#).unwrap();
+        let err = serde_json::from_str::<SimConfig>(r#"{"network": {"default": {"loss": 1.5}}}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("probability 1.5"), "{err}");
+        let mut cfg = SimConfig::default();
+        cfg.network.default.loss = 1.5;
         let err = cfg.validate(3).unwrap_err();
         assert!(err.contains("network.default.loss"), "{err}");
         let err = serde_json::from_str::<Dur>("\"-5ms\"").unwrap_err();

@@ -135,7 +135,9 @@ pub enum DecisionMode {
     /// Drawn at random, and every decision is recorded (for failure files).
     Record,
     /// Taken from an explicit table; messages not in it are delivered with the
-    /// link's nominal latency, so a replay does not depend on the RNG at all.
+    /// link's nominal latency ([`LinkModel::nominal_latency_ns`]), so a replay
+    /// does not depend on the network's random stream at all. The fates used
+    /// are recorded, as in [`DecisionMode::Record`].
     Explicit(BTreeMap<LinkMsg, Fate>),
 }
 
@@ -194,7 +196,8 @@ impl Network {
         self.mode = mode;
     }
 
-    /// The decisions recorded so far (in [`DecisionMode::Record`]).
+    /// The decisions made so far, in the order they were made (in
+    /// [`DecisionMode::Record`] and [`DecisionMode::Explicit`]).
     pub fn recorded(&self) -> &[Decision] {
         &self.recorded
     }
@@ -227,12 +230,18 @@ impl Network {
 
     /// Decides the fate of the next message on `from -> to` sent at `now_ns`,
     /// returning it with the absolute delivery times (FIFO applied).
+    ///
+    /// Outside [`DecisionMode::Random`], every message gets its per-link number
+    /// (partitioned ones too, so adding or removing a partition does not
+    /// renumber the messages behind it) and every fate the network chose is
+    /// recorded: drawn ones in [`DecisionMode::Record`], table entries and
+    /// fallbacks in [`DecisionMode::Explicit`].
     pub fn route(&mut self, from: u32, to: u32, now_ns: u64) -> Result<Fate, DropCause> {
-        if !self.partitions.is_empty() && self.blocked(from, to) {
-            return Err(DropCause::Partition);
-        }
         let fate = match &self.mode {
             DecisionMode::Random => {
+                if !self.partitions.is_empty() && self.blocked(from, to) {
+                    return Err(DropCause::Partition);
+                }
                 let model = self.model(from, to);
                 sample_fate(&model, &mut self.rng)
             }
@@ -244,19 +253,20 @@ impl Network {
                     n: *count,
                 };
                 *count += 1;
+                if !self.partitions.is_empty() && self.blocked(from, to) {
+                    return Err(DropCause::Partition);
+                }
                 let model = self.model(from, to);
-                match &self.mode {
+                let fate = match &self.mode {
                     DecisionMode::Explicit(table) => {
                         table.get(&msg).copied().unwrap_or(Fate::Deliver {
-                            latency_ns: nominal_latency(&model.latency),
+                            latency_ns: model.nominal_ns,
                         })
                     }
-                    _ => {
-                        let fate = sample_fate(&model, &mut self.rng);
-                        self.recorded.push(Decision { msg, fate });
-                        fate
-                    }
-                }
+                    _ => sample_fate(&model, &mut self.rng),
+                };
+                self.recorded.push(Decision { msg, fate });
+                fate
             }
         };
         let fifo = self.model(from, to).fifo;
@@ -301,6 +311,8 @@ struct LinkDraw {
     loss: f64,
     duplicate: f64,
     fifo: bool,
+    /// Latency of a message without an explicit decision.
+    nominal_ns: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -327,16 +339,8 @@ impl From<&LinkModel> for LinkDraw {
             loss: model.loss,
             duplicate: model.duplicate,
             fifo: model.fifo,
+            nominal_ns: model.nominal_latency_ns(),
         }
-    }
-}
-
-fn nominal_latency(latency: &LatencyDraw) -> u64 {
-    match *latency {
-        LatencyDraw::Constant(v) => v,
-        LatencyDraw::Uniform(min, _) => min,
-        LatencyDraw::Normal(mean, _) => mean.max(0.0) as u64,
-        LatencyDraw::Pareto(min, _, _) => min as u64,
     }
 }
 
@@ -488,5 +492,58 @@ mod tests {
         );
         assert_eq!(n.route(0, 1, 0), Ok(Fate::Drop));
         assert!(matches!(n.route(0, 1, 0), Ok(Fate::Deliver { .. })));
+    }
+
+    #[test]
+    fn partitioned_messages_keep_their_numbers_and_used_fates_are_recorded() {
+        let mut n = net(LinkModel::default());
+        let mut table = BTreeMap::new();
+        let third = LinkMsg {
+            from: 0,
+            to: 1,
+            n: 2,
+        };
+        table.insert(third, Fate::Drop);
+        n.set_mode(DecisionMode::Explicit(table));
+        assert!(n.route(0, 1, 0).is_ok());
+        n.partition(&[0], &[1], false);
+        assert_eq!(n.route(0, 1, 0), Err(DropCause::Partition));
+        n.heal();
+        // The partitioned message was number 1, so this one is number 2.
+        assert_eq!(n.route(0, 1, 0), Ok(Fate::Drop));
+        assert_eq!(n.recorded().len(), 2, "partitioned messages have no fate");
+        assert_eq!(
+            n.recorded()[1],
+            Decision {
+                msg: third,
+                fate: Fate::Drop
+            }
+        );
+        assert_eq!(
+            n.recorded()[0].fate,
+            Fate::Deliver {
+                latency_ns: LinkModel::default().nominal_latency_ns()
+            }
+        );
+    }
+
+    #[test]
+    fn recording_draws_exactly_like_random() {
+        let mut random = net(LinkModel {
+            loss: 0.3,
+            duplicate: 0.3,
+            ..LinkModel::default()
+        });
+        let mut record = net(LinkModel {
+            loss: 0.3,
+            duplicate: 0.3,
+            ..LinkModel::default()
+        });
+        record.set_mode(DecisionMode::Record);
+        for i in 0..500u32 {
+            let (from, to) = (i % 3, (i + 1) % 3);
+            assert_eq!(random.route(from, to, 0), record.route(from, to, 0));
+        }
+        assert_eq!(record.recorded().len(), 500);
     }
 }

@@ -90,6 +90,9 @@ impl WallTime {
 /// Parses a human duration such as `1.5s`, `250ms`, `20us`, `7ns`, `2m` or `1h`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
+    if t.starts_with('-') {
+        return Err(format!("duration `{text}` is negative"));
+    }
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .ok_or_else(|| format!("duration `{text}` has no unit (use ns, us, ms, s, m or h)"))?;

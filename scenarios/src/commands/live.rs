@@ -103,7 +103,10 @@ fn print_summary(name: &str, transport: Transport, o: &LiveOutcome, again: &str)
     let r = &o.report;
     let c = &r.counters;
     let d = &c.dropped;
-    println!("scenario     {name} (live over {transport}, seed {})", r.seed);
+    println!(
+        "scenario     {name} (live over {transport}, seed {})",
+        r.seed
+    );
     println!(
         "stopped      {:?} after {:.1} ms wall",
         r.stop,
@@ -122,7 +125,10 @@ fn print_summary(name: &str, transport: Transport, o: &LiveOutcome, again: &str)
         d.encode_error,
         d.send_error
     );
-    println!("bad input    {} undecodable datagrams or frames", c.decode_errors);
+    println!(
+        "bad input    {} undecodable datagrams or frames",
+        c.decode_errors
+    );
     println!("timers       {} fired", c.timers_fired);
     println!("observations {}", c.observations);
     println!("faults       {}", c.faults);

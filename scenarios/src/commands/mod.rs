@@ -3,7 +3,11 @@
 pub mod bench;
 pub mod list;
 pub mod live;
+pub mod replay;
 pub mod run;
+pub mod show;
+pub mod shrink;
+pub mod sweep;
 
 use std::process::ExitCode;
 

@@ -2,18 +2,22 @@
 //! when every token has retired (or at the scenario's duration).
 
 use super::{run_machines, LiveOutcome, LiveSpec};
-use protocols::hot_potato::{render, Event, HotPotato, Params, ScenarioParams, Token, DEFAULT_NODES};
+use protocols::hot_potato::{
+    render, Event, HotPotato, Params, ScenarioParams, Token, DEFAULT_NODES,
+};
 use sim::JsonCodec;
 use std::collections::BTreeSet;
 
 /// Runs a hot-potato scenario live. Checks `retire-once` (no token retires
 /// twice) and, when nothing was dropped, `all-retire` (all `N·K` retired).
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
-    let params: ScenarioParams = serde_json::from_value(spec.scenario.params.clone())
-        .map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams =
+        serde_json::from_value(spec.scenario.params.clone()).map_err(|e| format!("params: {e}"))?;
     let nodes = spec.scenario.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {
-        return Err(format!("nodes: hot-potato needs at least 2 nodes, got {nodes}"));
+        return Err(format!(
+            "nodes: hot-potato needs at least 2 nodes, got {nodes}"
+        ));
     }
     let expected = nodes as u64 * u64::from(params.tokens);
     let (tokens, hops) = (params.tokens, params.hops);
