@@ -13,11 +13,18 @@ pub struct ProtocolEntry {
 }
 
 /// Every protocol, by name.
-pub const PROTOCOLS: &[ProtocolEntry] = &[ProtocolEntry {
-    name: "hot-potato",
-    description: "tokens passed between random nodes; the benchmark and hello-world",
-    build: protocols::hot_potato::build,
-}];
+pub const PROTOCOLS: &[ProtocolEntry] = &[
+    ProtocolEntry {
+        name: "hot-potato",
+        description: "tokens passed between random nodes; the benchmark and hello-world",
+        build: protocols::hot_potato::build,
+    },
+    ProtocolEntry {
+        name: "forex",
+        description: "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
+        build: protocols::pubsub::build,
+    },
+];
 
 /// Finds a protocol by name.
 pub fn protocol(name: &str) -> Result<&'static ProtocolEntry, String> {
@@ -34,5 +41,17 @@ pub const NAMED: &[(&str, &str)] = &[
     (
         "hot-potato-faults",
         include_str!("../named/hot-potato-faults.json"),
+    ),
+    ("forex-steady", include_str!("../named/forex-steady.json")),
+    ("forex-lossy", include_str!("../named/forex-lossy.json")),
+    ("forex-lease", include_str!("../named/forex-lease.json")),
+    (
+        "forex-provider-restart",
+        include_str!("../named/forex-provider-restart.json"),
+    ),
+    ("forex-skew", include_str!("../named/forex-skew.json")),
+    (
+        "forex-many-subscribers",
+        include_str!("../named/forex-many-subscribers.json"),
     ),
 ];
