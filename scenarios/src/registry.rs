@@ -21,7 +21,8 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[
     },
     ProtocolEntry {
         name: "forex",
-        description: "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
+        description:
+            "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
         build: protocols::pubsub::build,
     },
 ];

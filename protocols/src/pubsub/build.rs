@@ -205,4 +205,3 @@ pub const PROPERTIES: &[&str] = &[
     "lease-kept",
     "subscribers-served",
 ];
-

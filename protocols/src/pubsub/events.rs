@@ -1,7 +1,7 @@
 //! What forex nodes observe, and how the course printed it.
 
 use super::arbitrage::Route;
-use super::price_model::{InjectionKind, Injected};
+use super::price_model::{Injected, InjectionKind};
 use super::records::{Market, Quote};
 use std::fmt::Write as _;
 use std::net::SocketAddr;

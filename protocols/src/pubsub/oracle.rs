@@ -48,7 +48,16 @@ pub fn detectable_cycle(
         let mut path = Vec::new();
         let mut on_path = vec![false; n];
         on_path[root.index()] = true;
-        extend(graph, root, root, 0.0, &mut path, &mut on_path, tolerance, &mut best);
+        extend(
+            graph,
+            root,
+            root,
+            0.0,
+            &mut path,
+            &mut on_path,
+            tolerance,
+            &mut best,
+        );
     }
     Ok(best.map(|(_, edges)| {
         let mut currencies: Vec<Currency> = edges

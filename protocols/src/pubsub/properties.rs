@@ -22,7 +22,8 @@ pub struct Settings {
     pub tolerance: f64,
     /// Node index of the provider.
     pub provider: usize,
-    /// A subscriber is served if a datagram arrived within this long.
+    /// A subscriber resubscribes after this long without a datagram; it
+    /// counts as served if one arrived within twice this long.
     pub silence: Duration,
 }
 
@@ -222,7 +223,8 @@ pub fn lease_kept() -> Safety<ForexNode> {
 }
 
 /// `subscribers-served`: `within` after the last fault, every running
-/// subscriber holds a lease at the provider and has had a datagram recently.
+/// subscriber holds a lease at the provider and has had a datagram within
+/// twice its silence timeout.
 pub fn subscribers_served(settings: Settings, within: Duration) -> Liveness<ForexNode> {
     Liveness::new(
         "subscribers-served",
@@ -232,6 +234,7 @@ pub fn subscribers_served(settings: Settings, within: Duration) -> Liveness<Fore
                 .node(settings.provider)
                 .and_then(ForexNode::as_provider)
                 .ok_or("the provider is down")?;
+            let gap = 2 * settings.silence;
             for i in 0..s.node_count() {
                 let Some(sub) = s.node(i).and_then(ForexNode::as_subscriber) else {
                     continue;
@@ -239,14 +242,12 @@ pub fn subscribers_served(settings: Settings, within: Duration) -> Liveness<Fore
                 if !provider.has_lease(&s.addr(i)) {
                     return Err(format!("subscriber {i} ({}) holds no lease", s.addr(i)));
                 }
-                let recent = sub
-                    .last_datagram_at()
-                    .is_some_and(|t| s.now() - t <= settings.silence);
+                let recent = sub.last_datagram_at().is_some_and(|t| s.now() - t <= gap);
                 if !recent {
                     return Err(format!(
                         "subscriber {i} ({}) has had no datagram for {:?}",
                         s.addr(i),
-                        settings.silence
+                        gap
                     ));
                 }
             }

@@ -335,7 +335,11 @@ pub fn decode_quotes(layout: Layout, bytes: &[u8]) -> Result<Vec<Quote>, RecordE
 }
 
 /// Appends a quote datagram: 1 to 50 records.
-pub fn encode_quotes(layout: Layout, quotes: &[Quote], out: &mut Vec<u8>) -> Result<(), RecordError> {
+pub fn encode_quotes(
+    layout: Layout,
+    quotes: &[Quote],
+    out: &mut Vec<u8>,
+) -> Result<(), RecordError> {
     if quotes.is_empty() || quotes.len() > MAX_RECORDS {
         return Err(RecordError::BadLength(quotes.len() * RECORD_LEN));
     }

@@ -34,7 +34,8 @@ pub struct SubscriberConfig {
     pub provider: SocketAddr,
     /// Time between renewals (well inside the provider's lease).
     pub renew_every: Duration,
-    /// Resubscribe when no datagram arrived for this long (e.g. the provider restarted).
+    /// Resubscribe when no datagram arrived for this long (e.g. the provider
+    /// restarted); until the first datagram, resubscribe every third of it.
     pub silence: Duration,
     /// A quote expires this long after its timestamp (by this node's clock).
     pub expiry: Duration,
@@ -127,10 +128,15 @@ impl Subscriber {
         &self.counters
     }
 
+    /// How often the silence watchdog looks (a third of the silence timeout).
+    fn watchdog_every(&self) -> Duration {
+        (self.config.silence / 3).max(Duration::from_millis(100))
+    }
+
     pub(super) fn on_start(&mut self, ctx: &mut Context<'_, ForexNode>) {
         self.subscribe(ctx);
         ctx.set_timer(self.config.renew_every, ForexTimer::Renew);
-        ctx.set_timer(self.config.silence, ForexTimer::Watchdog);
+        ctx.set_timer(self.watchdog_every(), ForexTimer::Watchdog);
     }
 
     pub(super) fn on_renew(&mut self, ctx: &mut Context<'_, ForexNode>) {
@@ -139,13 +145,15 @@ impl Subscriber {
     }
 
     pub(super) fn on_watchdog(&mut self, ctx: &mut Context<'_, ForexNode>) {
+        // Until the first datagram, every look resubscribes (the first
+        // subscription may have been lost); after that, only a silence does.
         let quiet = self
             .last_datagram_at
             .is_none_or(|t| ctx.now() - t >= self.config.silence);
         if quiet {
             self.subscribe(ctx);
         }
-        ctx.set_timer(self.config.silence, ForexTimer::Watchdog);
+        ctx.set_timer(self.watchdog_every(), ForexTimer::Watchdog);
     }
 
     fn subscribe(&mut self, ctx: &mut Context<'_, ForexNode>) {
@@ -169,9 +177,10 @@ impl Subscriber {
     pub(super) fn on_message(&mut self, ctx: &mut Context<'_, ForexNode>, msg: Msg) {
         match msg {
             Msg::Quotes(quotes) => self.on_quotes(ctx, quotes),
-            Msg::Subscribe(_) => {
-                self.reject(ctx, Rejection::Unexpected("subscription sent to a subscriber"))
-            }
+            Msg::Subscribe(_) => self.reject(
+                ctx,
+                Rejection::Unexpected("subscription sent to a subscriber"),
+            ),
         }
     }
 
