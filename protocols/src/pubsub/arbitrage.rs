@@ -14,6 +14,11 @@ use std::hash::{Hash, Hasher};
 /// The amount an arbitrage report starts with.
 pub const START_AMOUNT: f64 = 100.0;
 
+/// The smallest tolerance Bellman-Ford uses, whatever it is asked for: below
+/// it, rounding in the distance sums can close a "cycle" that gains nothing
+/// (the course's tolerance-0 noise).
+pub const MIN_TOLERANCE: f64 = 1e-12;
+
 /// One directed exchange a quote allows.
 #[derive(Clone, Copy, Debug)]
 pub struct Exchange {
@@ -137,9 +142,11 @@ impl RateGraph {
     }
 
     /// Runs Bellman-Ford from `start`; a relaxation counts only if it improves
-    /// a distance by more than `tolerance`. Returns the first negative cycle
-    /// found, as a route from `start` through the cycle and back.
+    /// a distance by more than `tolerance` (at least [`MIN_TOLERANCE`]).
+    /// Returns the first negative cycle found, as a route from `start`
+    /// through the cycle and back, whose gain exceeds `1 + tolerance`.
     pub fn find_arbitrage(&self, start: Currency, tolerance: f64) -> Option<Route> {
+        let tolerance = tolerance.max(MIN_TOLERANCE);
         let s = self.index(start)?;
         let n = self.graph.node_count();
         let mut dist = vec![f64::INFINITY; n];
@@ -181,7 +188,8 @@ impl RateGraph {
             x = self.graph.edge_endpoints(e)?.0.index();
         }
         cycle.reverse();
-        Some(self.route_through(s, &cycle))
+        let route = self.route_through(s, &cycle);
+        (route.gain() > 1.0 + tolerance).then_some(route)
     }
 
     /// `start` → the cycle (by a fewest-hops path) → round the cycle → back.
@@ -232,5 +240,157 @@ impl RateGraph {
             }
         }
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pubsub::oracle::detectable_cycle;
+    use crate::pubsub::records::Market;
+    use proptest::prelude::*;
+
+    const ALL: [Currency; 7] = [
+        Currency::USD,
+        Currency::GBP,
+        Currency::JPY,
+        Currency::EUR,
+        Currency::CHF,
+        Currency::AUD,
+        Currency::CAD,
+    ];
+
+    fn q(base: Currency, quote: Currency, rate: f64) -> Quote {
+        Quote {
+            market: Market::new(base, quote),
+            rate,
+            timestamp_us: 1,
+        }
+    }
+
+    /// USD/EUR 0.5, USD/GBP 0.25: consistent crosses are EUR/GBP 0.5.
+    fn reference() -> Vec<Quote> {
+        vec![
+            q(Currency::USD, Currency::EUR, 0.5),
+            q(Currency::USD, Currency::GBP, 0.25),
+        ]
+    }
+
+    #[test]
+    fn consistent_rates_have_no_arbitrage() {
+        let mut quotes = reference();
+        quotes.push(q(Currency::EUR, Currency::GBP, 0.5));
+        let g = RateGraph::new(&quotes);
+        assert_eq!(g.find_arbitrage(Currency::USD, 1e-9), None);
+        assert_eq!(detectable_cycle(&g, Currency::USD, 1e-9).unwrap(), None);
+    }
+
+    #[test]
+    fn a_three_way_cross_is_found_from_usd_to_usd() {
+        let mut quotes = reference();
+        quotes.push(q(Currency::EUR, Currency::GBP, 0.55));
+        let route = RateGraph::new(&quotes)
+            .find_arbitrage(Currency::USD, 1e-9)
+            .unwrap();
+        let path: Vec<_> = route.hops.iter().map(|h| (h.from, h.to)).collect();
+        assert_eq!(
+            path,
+            [
+                (Currency::USD, Currency::EUR),
+                (Currency::EUR, Currency::GBP),
+                (Currency::GBP, Currency::USD)
+            ]
+        );
+        assert_eq!(route.hops[2].rate, 4.0);
+        assert!((route.gain() - 1.1).abs() < 1e-12, "{}", route.gain());
+    }
+
+    #[test]
+    fn an_underpriced_cross_is_found_the_other_way_round() {
+        let mut quotes = reference();
+        quotes.push(q(Currency::EUR, Currency::GBP, 0.4));
+        let route = RateGraph::new(&quotes)
+            .find_arbitrage(Currency::USD, 1e-9)
+            .unwrap();
+        assert_eq!(route.hops[0].to, Currency::GBP);
+        assert!((route.gain() - 1.25).abs() < 1e-12, "{}", route.gain());
+    }
+
+    #[test]
+    fn a_cycle_away_from_usd_is_reached_and_left_by_the_same_path() {
+        // USD–EUR only; the cycle EUR → GBP → CAD → EUR gains 1.2.
+        let quotes = vec![
+            q(Currency::USD, Currency::EUR, 0.5),
+            q(Currency::EUR, Currency::GBP, 2.0),
+            q(Currency::GBP, Currency::CAD, 3.0),
+            q(Currency::CAD, Currency::EUR, 0.2),
+        ];
+        let route = RateGraph::new(&quotes)
+            .find_arbitrage(Currency::USD, 1e-9)
+            .unwrap();
+        assert_eq!(route.hops.len(), 5);
+        assert_eq!(route.start(), Currency::USD);
+        assert_eq!(route.hops[0].to, Currency::EUR);
+        assert_eq!(route.hops[4].from, Currency::EUR);
+        assert_eq!(route.hops[4].to, Currency::USD);
+        assert!((route.gain() - 1.2).abs() < 1e-12, "{}", route.gain());
+    }
+
+    #[test]
+    fn gains_within_the_tolerance_are_not_reported() {
+        let mut quotes = reference();
+        quotes.push(q(Currency::EUR, Currency::GBP, 0.5 * (1.0 + 1e-6)));
+        let g = RateGraph::new(&quotes);
+        assert!(g.find_arbitrage(Currency::USD, 1e-9).is_some());
+        assert_eq!(g.find_arbitrage(Currency::USD, 1e-3), None);
+        assert_eq!(detectable_cycle(&g, Currency::USD, 1e-3).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cycle_unreachable_from_usd_is_not_reported() {
+        let quotes = vec![
+            q(Currency::USD, Currency::EUR, 0.5),
+            q(Currency::GBP, Currency::CAD, 3.0),
+            q(Currency::CAD, Currency::JPY, 3.0),
+            q(Currency::JPY, Currency::GBP, 3.0),
+        ];
+        let g = RateGraph::new(&quotes);
+        assert_eq!(g.find_arbitrage(Currency::USD, 1e-9), None);
+        assert_eq!(detectable_cycle(&g, Currency::USD, 1e-9).unwrap(), None);
+        assert!(detectable_cycle(&g, Currency::GBP, 1e-9).unwrap().is_some());
+    }
+
+    fn arb_quotes() -> impl Strategy<Value = Vec<Quote>> {
+        prop::collection::vec((0..7usize, 0..7usize, 0.2f64..5.0), 1..12).prop_map(|v| {
+            v.into_iter()
+                .filter(|(a, b, _)| a != b)
+                .map(|(a, b, r)| q(ALL[a], ALL[b], r))
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// Bellman-Ford and the brute-force oracle agree: whatever the oracle
+        /// says is detectable is found, and whatever is found is profitable,
+        /// a closed chain from USD, priced by the graph's own quotes.
+        #[test]
+        fn bellman_ford_agrees_with_brute_force(quotes in arb_quotes(), tol in prop::sample::select(vec![0.0, 1e-9, 1e-3])) {
+            let g = RateGraph::new(&quotes);
+            let found = g.find_arbitrage(Currency::USD, tol);
+            if detectable_cycle(&g, Currency::USD, tol).unwrap().is_some() {
+                prop_assert!(found.is_some());
+            }
+            if let Some(route) = found {
+                prop_assert!(route.gain() > 1.0 + tol, "gain {}", route.gain());
+                prop_assert_eq!(route.start(), Currency::USD);
+                prop_assert_eq!(route.hops.last().unwrap().to, Currency::USD);
+                for w in route.hops.windows(2) {
+                    prop_assert_eq!(w[0].to, w[1].from);
+                }
+                for h in &route.hops {
+                    prop_assert!(quotes.contains(&h.quote));
+                }
+            }
+        }
     }
 }

@@ -54,3 +54,47 @@ impl Codec for ForexCodec {
         decoded.map_err(|e| CodecError::Invalid(format!("{} ({})", e, e.kind())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pubsub::records::{Currency, Market};
+    use std::net::Ipv4Addr;
+
+    fn quote(rate: f64) -> Quote {
+        Quote {
+            market: Market::new(Currency::EUR, Currency::USD),
+            rate,
+            timestamp_us: 1_700_000_000_123_456,
+        }
+    }
+
+    #[test]
+    fn messages_are_told_apart_by_length() {
+        for layout in [Layout::A, Layout::B] {
+            let codec = ForexCodec::new(layout);
+            let sub = Msg::Subscribe(SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 2), 50404));
+            let quotes = Msg::Quotes(vec![quote(1.25), quote(0.5)]);
+            for msg in [sub, quotes] {
+                let mut bytes = Vec::new();
+                codec.encode(&msg, &mut bytes).unwrap();
+                assert_eq!(codec.decode(&bytes).unwrap(), msg);
+            }
+        }
+    }
+
+    #[test]
+    fn decode_errors_say_what_was_wrong() {
+        let codec = ForexCodec::new(Layout::A);
+        let err = codec.decode(&[0; 7]).unwrap_err();
+        assert!(err.to_string().contains("7 bytes"), "{err}");
+        assert!(err.to_string().contains("bad-length"), "{err}");
+        let err = codec.decode(&[0; 32]).unwrap_err();
+        assert!(err.to_string().contains("currency"), "{err}");
+        let mut bytes = Vec::new();
+        let empty = codec.encode(&Msg::Quotes(Vec::new()), &mut bytes);
+        assert!(matches!(empty, Err(CodecError::Encode(_))));
+        let too_many = codec.encode(&Msg::Quotes(vec![quote(1.0); 51]), &mut bytes);
+        assert!(matches!(too_many, Err(CodecError::Encode(_))));
+    }
+}

@@ -1,7 +1,7 @@
 //! The completeness oracle: brute force over every simple cycle of a small
 //! rate graph, independent of Bellman-Ford.
 
-use super::arbitrage::RateGraph;
+use super::arbitrage::{RateGraph, MIN_TOLERANCE};
 use super::records::Currency;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -24,13 +24,14 @@ pub struct Found {
 
 /// Among the simple cycles in the part of `graph` reachable from `start`,
 /// the one with the largest `−weight − len·tolerance`, if that exceeds [`SLACK`]:
-/// a cycle Bellman-Ford with this tolerance is bound to detect. `Err` if the
-/// graph is too big to enumerate.
+/// a cycle Bellman-Ford with this tolerance (at least [`MIN_TOLERANCE`]) is
+/// bound to detect. `Err` if the graph is too big to enumerate.
 pub fn detectable_cycle(
     graph: &RateGraph,
     start: Currency,
     tolerance: f64,
 ) -> Result<Option<Found>, String> {
+    let tolerance = tolerance.max(MIN_TOLERANCE);
     let g = graph.graph();
     let n = g.node_count();
     if n > MAX_CURRENCIES {

@@ -373,3 +373,209 @@ pub fn decode_subscription(bytes: &[u8]) -> Result<SocketAddrV4, RecordError> {
     }
     Ok(addr)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2006-01-02 00:00:00 UTC and 2006-01-01, in µs since the epoch.
+    const JAN_2: u64 = 1_136_160_000_000_000;
+    const JAN_1: u64 = 1_136_073_600_000_000;
+
+    fn gbp_usd(rate: f64) -> Quote {
+        Quote {
+            market: Market::new(Currency::GBP, Currency::USD),
+            rate,
+            timestamp_us: JAN_2,
+        }
+    }
+
+    fn usd_jpy(rate: f64) -> Quote {
+        Quote {
+            market: Market::new(Currency::USD, Currency::JPY),
+            rate,
+            timestamp_us: JAN_1,
+        }
+    }
+
+    /// Layout A, field by field from its table.
+    fn layout_a_vector() -> Vec<u8> {
+        let mut v = Vec::new();
+        // 0..8 timestamp, u64 big-endian
+        v.extend_from_slice(&[0x00, 0x04, 0x09, 0x54, 0xdd, 0x35, 0x40, 0x00]);
+        // 8..11, 11..14 currency codes
+        v.extend_from_slice(b"GBPUSD");
+        // 14..22 rate 1.22041, binary64 little-endian
+        v.extend_from_slice(&[0xbb, 0x61, 0xdb, 0xa2, 0xcc, 0x86, 0xf3, 0x3f]);
+        // 22..32 reserved
+        v.extend_from_slice(&[0; 10]);
+        // second record: 2006-01-01, USD/JPY 108.2755
+        v.extend_from_slice(&[0x00, 0x04, 0x09, 0x40, 0xbf, 0x5d, 0xe0, 0x00]);
+        v.extend_from_slice(b"USDJPY");
+        v.extend_from_slice(&[0x12, 0x83, 0xc0, 0xca, 0xa1, 0x11, 0x5b, 0x40]);
+        v.extend_from_slice(&[0; 10]);
+        v
+    }
+
+    /// Layout B, field by field from its table.
+    fn layout_b_vector() -> Vec<u8> {
+        let mut v = Vec::new();
+        // 0..3, 3..6 currency codes
+        v.extend_from_slice(b"GBPUSD");
+        // 6..10 rate 1.22041 as binary32 little-endian
+        v.extend_from_slice(&[0x65, 0x36, 0x9c, 0x3f]);
+        // 10..18 timestamp, u64 big-endian
+        v.extend_from_slice(&[0x00, 0x04, 0x09, 0x54, 0xdd, 0x35, 0x40, 0x00]);
+        // 18..32 reserved
+        v.extend_from_slice(&[0; 14]);
+        v.extend_from_slice(b"USDJPY");
+        v.extend_from_slice(&[0x0e, 0x8d, 0xd8, 0x42]);
+        v.extend_from_slice(&[0x00, 0x04, 0x09, 0x40, 0xbf, 0x5d, 0xe0, 0x00]);
+        v.extend_from_slice(&[0; 14]);
+        v
+    }
+
+    #[test]
+    fn layout_a_matches_its_table_and_round_trips() {
+        let quotes = [gbp_usd(1.22041), usd_jpy(108.2755)];
+        let mut out = Vec::new();
+        encode_quotes(Layout::A, &quotes, &mut out).unwrap();
+        assert_eq!(out, layout_a_vector());
+        assert_eq!(decode_quotes(Layout::A, &out).unwrap(), quotes);
+    }
+
+    #[test]
+    fn layout_b_matches_its_table_and_round_trips() {
+        let quotes = [
+            gbp_usd(Layout::B.representable(1.22041)),
+            usd_jpy(Layout::B.representable(108.2755)),
+        ];
+        assert_eq!(quotes[0].rate, 1.2204099893569946);
+        let mut out = Vec::new();
+        encode_quotes(Layout::B, &quotes, &mut out).unwrap();
+        assert_eq!(out, layout_b_vector());
+        assert_eq!(decode_quotes(Layout::B, &out).unwrap(), quotes);
+    }
+
+    #[test]
+    fn layout_b_refuses_a_rate_it_would_round() {
+        let mut out = Vec::new();
+        let err = encode_quotes(Layout::B, &[gbp_usd(1.22041)], &mut out).unwrap_err();
+        assert_eq!(err.kind(), "rate-not-binary32");
+    }
+
+    #[test]
+    fn a_datagram_read_in_the_other_layout_is_rejected() {
+        let err = decode_quotes(Layout::B, &layout_a_vector()).unwrap_err();
+        assert_eq!(err.kind(), "bad-currency", "{err}");
+        let err = decode_quotes(Layout::A, &layout_b_vector()).unwrap_err();
+        assert!(err.to_string().starts_with("record 0:"), "{err}");
+    }
+
+    #[test]
+    fn bad_lengths_codes_rates_and_padding_are_named() {
+        let good = layout_a_vector();
+        for n in [0, 1, 31, 33, 63] {
+            let err = decode_quotes(Layout::A, &good[..n]).unwrap_err();
+            assert_eq!(err, RecordError::BadLength(n));
+        }
+        let too_many = good[..32].repeat(MAX_RECORDS + 1);
+        assert_eq!(
+            decode_quotes(Layout::A, &too_many).unwrap_err(),
+            RecordError::BadLength(32 * 51)
+        );
+        assert_eq!(decode_quotes(Layout::A, &good[..32].repeat(50)).unwrap().len(), 50);
+
+        let mut lower = good.clone();
+        lower[8] = b'g';
+        assert_eq!(decode_quotes(Layout::A, &lower).unwrap_err().kind(), "bad-currency");
+        let mut non_ascii = good.clone();
+        non_ascii[43] = 0xc3;
+        let err = decode_quotes(Layout::A, &non_ascii).unwrap_err();
+        assert!(err.to_string().starts_with("record 1: currency code"), "{err}");
+
+        for bad in [f64::NAN, -1.5, 0.0, f64::INFINITY] {
+            let mut v = good.clone();
+            v[14..22].copy_from_slice(&bad.to_le_bytes());
+            assert_eq!(decode_quotes(Layout::A, &v).unwrap_err().kind(), "bad-rate");
+        }
+        let mut padded = good;
+        padded[31] = 1;
+        assert_eq!(
+            decode_quotes(Layout::A, &padded).unwrap_err(),
+            RecordError::InRecord {
+                index: 0,
+                error: Box::new(RecordError::ReservedNotZero { offset: 31 })
+            }
+        );
+    }
+
+    #[test]
+    fn subscriptions_are_address_then_big_endian_port() {
+        let addr = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 1), 65534);
+        let bytes = encode_subscription(addr);
+        assert_eq!(bytes, [0x7f, 0, 0, 1, 0xff, 0xfe]);
+        assert_eq!(decode_subscription(&bytes).unwrap(), addr);
+        assert_eq!(
+            decode_subscription(&[0, 0, 0, 0, 0xc4, 0xe3]).unwrap_err().kind(),
+            "bad-subscriber"
+        );
+        assert_eq!(
+            decode_subscription(&[127, 0, 0, 1, 0, 0]).unwrap_err().kind(),
+            "bad-subscriber"
+        );
+        assert_eq!(
+            decode_subscription(&[1, 2, 3]).unwrap_err(),
+            RecordError::BadLength(3)
+        );
+    }
+
+    #[test]
+    fn currency_codes_are_three_capitals() {
+        assert_eq!("EUR".parse::<Currency>().unwrap(), Currency::EUR);
+        assert!("eur".parse::<Currency>().is_err());
+        assert!("EURO".parse::<Currency>().is_err());
+        assert!("€".parse::<Currency>().is_err());
+    }
+
+    fn any_quote(layout: Layout) -> impl proptest::strategy::Strategy<Value = Quote> {
+        use proptest::prelude::*;
+        let code = || proptest::array::uniform3(b'A'..=b'Z');
+        (code(), code(), 1e-6f64..1e6, any::<u64>()).prop_map(move |(a, b, r, ts)| Quote {
+            market: Market::new(Currency::new(a).unwrap(), Currency::new(b).unwrap()),
+            rate: layout.representable(r),
+            timestamp_us: ts,
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn valid_quotes_round_trip_byte_exactly(
+            a in proptest::collection::vec(any_quote(Layout::A), 1..=MAX_RECORDS),
+            b in proptest::collection::vec(any_quote(Layout::B), 1..=MAX_RECORDS),
+        ) {
+            for (layout, quotes) in [(Layout::A, a), (Layout::B, b)] {
+                let mut bytes = Vec::new();
+                encode_quotes(layout, &quotes, &mut bytes).unwrap();
+                proptest::prop_assert_eq!(bytes.len(), RECORD_LEN * quotes.len());
+                let back = decode_quotes(layout, &bytes).unwrap();
+                proptest::prop_assert_eq!(&back, &quotes);
+                let mut again = Vec::new();
+                encode_quotes(layout, &back, &mut again).unwrap();
+                proptest::prop_assert_eq!(again, bytes);
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            for layout in [Layout::A, Layout::B] {
+                if let Ok(quotes) = decode_quotes(layout, &bytes) {
+                    let mut again = Vec::new();
+                    encode_quotes(layout, &quotes, &mut again).unwrap();
+                    proptest::prop_assert_eq!(again, bytes.clone());
+                }
+            }
+            let _ = decode_subscription(&bytes);
+        }
+    }
+}
