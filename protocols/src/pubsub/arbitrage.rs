@@ -167,9 +167,8 @@ impl RateGraph {
                     last_relaxed = Some(v);
                 }
             }
-            if last_relaxed.is_none() {
-                return None;
-            }
+            // A pass that changed nothing: no negative cycle.
+            last_relaxed?;
         }
         // Something still relaxed in pass n: walking back n steps from it
         // lands on a cycle of the predecessor graph, and such a cycle is negative.

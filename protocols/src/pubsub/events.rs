@@ -228,3 +228,43 @@ pub fn render(event: &Event, verbose: bool) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pubsub::records::Currency;
+
+    #[test]
+    fn quote_lines_print_utc_dates_to_the_microsecond() {
+        let q = Quote {
+            market: Market::new(Currency::GBP, Currency::USD),
+            rate: 1.22041,
+            timestamp_us: 1_136_160_000_000_000,
+        };
+        assert_eq!(quote_line(&q), "2006-01-02 00:00:00.000000 GBP USD 1.22041");
+        // 2024-02-29 23:59:58.000042 (a leap day).
+        assert_eq!(
+            format_timestamp(1_709_251_198_000_042),
+            "2024-02-29 23:59:58.000042"
+        );
+        assert_eq!(format_timestamp(0), "1970-01-01 00:00:00.000000");
+    }
+
+    #[test]
+    fn quiet_rendering_keeps_only_what_matters() {
+        let sub: SocketAddr = "10.0.0.2:50404".parse().unwrap();
+        let expired = Event::LeaseExpired { subscriber: sub };
+        assert_eq!(
+            render(&expired, false),
+            "('10.0.0.2', 50404) subscription expired"
+        );
+        let stale = Event::StaleRemoved {
+            market: Market::new(Currency::EUR, Currency::USD),
+        };
+        assert_eq!(render(&stale, false), "");
+        assert_eq!(
+            render(&stale, true),
+            "removing stale quote for ('EUR', 'USD')"
+        );
+    }
+}

@@ -37,3 +37,6 @@ pub use node::{ForexNode, ForexTimer};
 pub use provider::{Provider, ProviderConfig};
 pub use records::{Currency, Layout, Market, Quote};
 pub use subscriber::{is_stale, Bug, Subscriber, SubscriberConfig, SubscriberCounters};
+
+#[cfg(test)]
+mod tests;

@@ -184,3 +184,107 @@ impl PriceModel {
             .then_some(Injected { kind, quotes })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use std::collections::BTreeSet;
+
+    const NOW: u64 = 1_700_000_000_000_000;
+
+    fn ticks(layout: Layout, n: usize) -> Vec<Tick> {
+        let mut rng = sim::NodeRng::seed_from_u64(9);
+        let mut model = PriceModel::new(layout);
+        (0..n)
+            .map(|i| model.tick(&mut rng, NOW + i as u64 * 1_000_000))
+            .collect()
+    }
+
+    #[test]
+    fn reference_quotes_follow_the_course_markets() {
+        let markets: BTreeSet<String> = ticks(Layout::A, 50)
+            .iter()
+            .flat_map(|t| t.quotes.iter())
+            .filter(|q| q.market.base == Currency::USD || q.market.quote == Currency::USD)
+            .map(|q| q.market.to_string())
+            .collect();
+        let expected: BTreeSet<String> = ["GBP/USD", "USD/JPY", "EUR/USD", "USD/CHF", "AUD/USD"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(markets, expected);
+    }
+
+    #[test]
+    fn prices_walk_slowly_and_keep_five_decimals() {
+        let mut rng = sim::NodeRng::seed_from_u64(3);
+        let mut model = PriceModel::new(Layout::A);
+        for i in 0..500 {
+            model.tick(&mut rng, NOW + i);
+        }
+        for ((c, r), (_, start)) in model.reference().iter().zip(REFERENCE) {
+            assert!((r / start - 1.0).abs() < 0.05, "{c} walked to {r}");
+            assert_eq!((r * 1e5).round() / 1e5, *r, "{c} {r}");
+        }
+    }
+
+    #[test]
+    fn old_timestamps_drops_and_injections_come_at_the_course_rates() {
+        let all = ticks(Layout::A, 4000);
+        let n = all.len() as f64;
+        let old = all.iter().filter(|t| t.out_of_order).count() as f64 / n;
+        assert!((0.08..0.12).contains(&old), "{old}");
+        let injected = all.iter().filter(|t| t.injected.is_some()).count() as f64 / n;
+        assert!((0.93..0.97).contains(&injected), "{injected}");
+        let three = all
+            .iter()
+            .filter(|t| {
+                t.injected
+                    .as_ref()
+                    .is_some_and(|i| i.kind == InjectionKind::ThreeWay)
+            })
+            .count() as f64
+            / n;
+        assert!((0.43..0.52).contains(&three), "{three}");
+        for (i, t) in all.iter().enumerate() {
+            let now = NOW + i as u64 * 1_000_000;
+            let extra = t.injected.as_ref().map_or(0, |i| i.quotes.len());
+            let (reference, injected) = t.quotes.split_at(t.quotes.len() - extra);
+            assert!((2..=5).contains(&reference.len()), "{}", reference.len());
+            let stamp = reference[0].timestamp_us;
+            assert!(reference.iter().all(|q| q.timestamp_us == stamp));
+            assert_eq!(t.out_of_order, stamp != now, "tick {i}");
+            assert!(injected.iter().all(|q| q.timestamp_us == now));
+        }
+        let full = all
+            .iter()
+            .filter(|t| t.quotes.len() - t.injected.as_ref().map_or(0, |i| i.quotes.len()) == 5);
+        assert!(full.count() as f64 / n > 0.6);
+    }
+
+    #[test]
+    fn injected_markets_are_sorted_and_cad_cycles_go_through_cad() {
+        for t in ticks(Layout::B, 300) {
+            let Some(inj) = t.injected else { continue };
+            for q in &inj.quotes {
+                assert!(q.market.base < q.market.quote, "{}", q.market);
+                assert_eq!(Layout::B.representable(q.rate), q.rate);
+                assert!(t.quotes.contains(q));
+                assert!(t.quotes.last() == inj.quotes.last());
+            }
+            match inj.kind {
+                InjectionKind::ThreeWay => assert_eq!(inj.quotes.len(), 1),
+                InjectionKind::FourWay => {
+                    assert_eq!(inj.quotes.len(), 2);
+                    assert!(
+                        inj.quotes
+                            .iter()
+                            .all(|q| q.market.base == Currency::CAD
+                                || q.market.quote == Currency::CAD)
+                    );
+                }
+            }
+        }
+    }
+}

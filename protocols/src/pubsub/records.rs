@@ -317,7 +317,7 @@ pub fn decode_record(layout: Layout, record: &[u8; RECORD_LEN]) -> Result<Quote,
 /// Decodes a quote datagram: 1 to 50 whole records.
 pub fn decode_quotes(layout: Layout, bytes: &[u8]) -> Result<Vec<Quote>, RecordError> {
     let n = bytes.len();
-    if n == 0 || n % RECORD_LEN != 0 || n / RECORD_LEN > MAX_RECORDS {
+    if n == 0 || !n.is_multiple_of(RECORD_LEN) || n / RECORD_LEN > MAX_RECORDS {
         return Err(RecordError::BadLength(n));
     }
     bytes
@@ -484,15 +484,26 @@ mod tests {
             decode_quotes(Layout::A, &too_many).unwrap_err(),
             RecordError::BadLength(32 * 51)
         );
-        assert_eq!(decode_quotes(Layout::A, &good[..32].repeat(50)).unwrap().len(), 50);
+        assert_eq!(
+            decode_quotes(Layout::A, &good[..32].repeat(50))
+                .unwrap()
+                .len(),
+            50
+        );
 
         let mut lower = good.clone();
         lower[8] = b'g';
-        assert_eq!(decode_quotes(Layout::A, &lower).unwrap_err().kind(), "bad-currency");
+        assert_eq!(
+            decode_quotes(Layout::A, &lower).unwrap_err().kind(),
+            "bad-currency"
+        );
         let mut non_ascii = good.clone();
         non_ascii[43] = 0xc3;
         let err = decode_quotes(Layout::A, &non_ascii).unwrap_err();
-        assert!(err.to_string().starts_with("record 1: currency code"), "{err}");
+        assert!(
+            err.to_string().starts_with("record 1: currency code"),
+            "{err}"
+        );
 
         for bad in [f64::NAN, -1.5, 0.0, f64::INFINITY] {
             let mut v = good.clone();
@@ -517,11 +528,15 @@ mod tests {
         assert_eq!(bytes, [0x7f, 0, 0, 1, 0xff, 0xfe]);
         assert_eq!(decode_subscription(&bytes).unwrap(), addr);
         assert_eq!(
-            decode_subscription(&[0, 0, 0, 0, 0xc4, 0xe3]).unwrap_err().kind(),
+            decode_subscription(&[0, 0, 0, 0, 0xc4, 0xe3])
+                .unwrap_err()
+                .kind(),
             "bad-subscriber"
         );
         assert_eq!(
-            decode_subscription(&[127, 0, 0, 1, 0, 0]).unwrap_err().kind(),
+            decode_subscription(&[127, 0, 0, 1, 0, 0])
+                .unwrap_err()
+                .kind(),
             "bad-subscriber"
         );
         assert_eq!(
