@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+        Command::Forex(command) => scenarios::tools::forex::run(&command),
     };
     match result {
         Ok(code) => code.into(),

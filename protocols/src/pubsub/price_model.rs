@@ -151,6 +151,11 @@ impl PriceModel {
         }
     }
 
+    /// An arbitrage, as the course's v2 provider makes it: two reference
+    /// currencies `x < y`, `rate = (y per USD) / (x per USD) · N(1, 0.01)`;
+    /// either the cross `x/y` at `rate`, or the CAD markets (names sorted)
+    /// at `rate / 2` (with `x`) and `rate · 2` (with `y`), whichever way the
+    /// names sort, which makes 4-way cycles large.
     fn inject(&self, rng: &mut impl Rng, now_us: u64) -> Option<Injected> {
         let names: Vec<Currency> = self.reference.iter().map(|(c, _)| *c).collect();
         let mut pair: Vec<Currency> = names.choose_multiple(rng, 2).copied().collect();
