@@ -58,11 +58,6 @@ impl Provider {
         self.leases.contains_key(subscriber)
     }
 
-    /// Subscribers holding a lease.
-    pub fn subscribers(&self) -> impl Iterator<Item = &SocketAddr> {
-        self.leases.keys()
-    }
-
     pub(super) fn on_message(&mut self, ctx: &mut Context<'_, ForexNode>, msg: Msg) {
         match msg {
             Msg::Subscribe(addr) if addr.ip().is_unspecified() || addr.port() == 0 => {

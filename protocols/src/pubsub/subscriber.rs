@@ -108,11 +108,6 @@ impl Subscriber {
         }
     }
 
-    /// Its configuration.
-    pub fn config(&self) -> &SubscriberConfig {
-        &self.config
-    }
-
     /// The quotes in force, by market.
     pub fn fresh_quotes(&self) -> &BTreeMap<Market, Quote> {
         &self.fresh
