@@ -151,3 +151,19 @@ fn planted_bugs_are_caught_and_the_correct_subscriber_passes_1000_seeds() {
     assert_eq!(property, "arbitrage-sound");
     assert_eq!(first_failure(&short("none")), None);
 }
+
+#[test]
+fn the_lossy_scenario_loses_datagrams_and_meets_old_and_stale_quotes() {
+    let mut scenario = runner::resolve("forex-lossy").unwrap().scenario;
+    scenario.params["print_quotes"] = serde_json::Value::Bool(true);
+    let (report, sim) = runner::run(&scenario, 1, None).unwrap();
+    assert!(report.violation.is_none(), "{:?}", report.violation);
+    assert!(report.counters.dropped.total() > 0);
+    for line in [
+        "ignoring out-of-sequence message",
+        "removing stale quote for (",
+        "ARBITRAGE:",
+    ] {
+        assert!(!lines_with(sim.as_ref(), line).is_empty(), "no `{line}`");
+    }
+}
