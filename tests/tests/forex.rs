@@ -167,3 +167,27 @@ fn the_lossy_scenario_loses_datagrams_and_meets_old_and_stale_quotes() {
         assert!(!lines_with(sim.as_ref(), line).is_empty(), "no `{line}`");
     }
 }
+
+#[test]
+fn leases_survive_heavy_loss() {
+    let scenario = Scenario::parse(
+        "heavy-loss.json",
+        r#"{"protocol": "forex", "nodes": 3, "params": {"lease": "4s"},
+            "network": {"default": {"loss": 0.45}},
+            "properties": ["lease-kept"], "wire_check": true, "stop": {"duration": "60s"}}"#,
+    )
+    .unwrap();
+    for seed in 0..20 {
+        let (report, sim) = runner::run(&scenario, seed, None).unwrap();
+        assert!(
+            report.violation.is_none(),
+            "seed {seed}: {:?}",
+            report.violation
+        );
+        assert!(report.counters.dropped.total() > 100, "seed {seed}");
+        assert!(
+            lines_with(sim.as_ref(), "ARBITRAGE:").len() > 10,
+            "seed {seed}"
+        );
+    }
+}

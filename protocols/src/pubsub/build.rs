@@ -29,7 +29,7 @@ pub struct ScenarioParams {
     /// Subscription lease (default 600 s).
     #[serde(default = "default_lease")]
     pub lease: Dur,
-    /// Time between renewals (default a tenth of the lease).
+    /// Time between renewals (default a twentieth of the lease).
     #[serde(default)]
     pub renew_every: Option<Dur>,
     /// Resubscribe after this long without a datagram (default 3 s).

@@ -36,7 +36,9 @@ pub use events::{render, Event, Rejection};
 pub use node::{ForexNode, ForexTimer};
 pub use provider::{Provider, ProviderConfig};
 pub use records::{Currency, Layout, Market, Quote};
-pub use subscriber::{is_stale, Bug, Subscriber, SubscriberConfig, SubscriberCounters};
+pub use subscriber::{
+    is_stale, Bug, Subscriber, SubscriberConfig, SubscriberCounters, RENEWALS_PER_LEASE,
+};
 
 #[cfg(test)]
 mod tests;

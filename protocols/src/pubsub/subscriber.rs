@@ -27,6 +27,10 @@ pub enum Bug {
     NoStaleness,
 }
 
+/// Renewals sent per lease by default: a lease only lapses if all of them
+/// are lost (at 45% loss, one chance in ten million).
+pub const RENEWALS_PER_LEASE: u32 = 20;
+
 /// How a subscriber behaves.
 #[derive(Clone, Debug)]
 pub struct SubscriberConfig {
@@ -52,7 +56,7 @@ impl SubscriberConfig {
     pub fn new(provider: SocketAddr, lease: Duration) -> Self {
         SubscriberConfig {
             provider,
-            renew_every: (lease / 10).max(Duration::from_millis(100)),
+            renew_every: (lease / RENEWALS_PER_LEASE).max(Duration::from_millis(100)),
             silence: Duration::from_secs(3),
             expiry: Duration::from_millis(1500),
             tolerance: 1e-9,

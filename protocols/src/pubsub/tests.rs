@@ -138,8 +138,8 @@ fn subscriber_subscribes_with_its_own_address_and_renews() {
     assert_eq!(out.sent, vec![(provider_addr(), Msg::Subscribe(me))]);
     assert!(out
         .timers
-        .contains(&(Duration::from_secs(60), ForexTimer::Renew)));
-    let out = h.at(60.0).fire(ForexTimer::Renew);
+        .contains(&(Duration::from_secs(30), ForexTimer::Renew)));
+    let out = h.at(30.0).fire(ForexTimer::Renew);
     assert_eq!(out.sent, vec![(provider_addr(), Msg::Subscribe(me))]);
     assert_eq!(h.subscriber().counters().subscriptions, 2);
 }

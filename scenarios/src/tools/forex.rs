@@ -62,7 +62,7 @@ pub struct SubscribeArgs {
     /// Quote record layout the provider uses: a or b.
     #[arg(long, default_value = "a")]
     pub layout: Layout,
-    /// The provider's lease in seconds (renewals go out every tenth of it).
+    /// The provider's lease in seconds (renewals go out every twentieth of it).
     #[arg(long, default_value_t = 600.0, value_name = "S")]
     pub lease: f64,
     /// Bellman-Ford tolerance.
