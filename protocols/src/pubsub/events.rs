@@ -44,7 +44,7 @@ impl std::fmt::Display for Rejection {
                 f,
                 "quote stamped {} is {:.3} s in the future",
                 format_timestamp(*timestamp_us),
-                (*timestamp_us as i64 - now_us) as f64 / 1e6
+                (*timestamp_us as f64 - *now_us as f64) / 1e6
             ),
             Rejection::Unexpected(what) => write!(f, "unexpected {what}"),
             Rejection::CannotSubscribe(me) => {

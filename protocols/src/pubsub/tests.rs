@@ -270,6 +270,12 @@ fn datagrams_from_far_in_the_future_are_rejected_and_counted() {
     assert!(render(&out.events[0], false).contains("61.000 s in the future"));
     assert_eq!(h.subscriber().counters().rejected["future-timestamp"], 1);
     assert_eq!(h.subscriber().counters().datagrams, 0);
+    // The largest timestamp the wire can carry is rejected too, and printable.
+    let mut last = quote(&h, EUR_USD, 2.0, 0.0);
+    last.timestamp_us = u64::MAX;
+    let out = h.deliver(Msg::Quotes(vec![last]));
+    assert!(render(&out.events[0], false).starts_with("rejected datagram: quote stamped 586524-"));
+    assert_eq!(h.subscriber().counters().rejected["future-timestamp"], 2);
     // A second ahead (a skewed provider) is fine.
     let out = h.deliver(Msg::Quotes(vec![quote(&h, USD_GBP, 0.5, -1.0)]));
     assert_eq!(accepted(&out), [true]);
