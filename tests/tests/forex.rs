@@ -146,6 +146,14 @@ fn planted_bugs_are_caught_and_the_correct_subscriber_passes_1000_seeds() {
     let (_, property) = first_failure(&short("sequence-per-datagram"))
         .expect("a per-datagram sequence check is caught within 1000 seeds");
     assert!(property.starts_with("arbitrage-"), "{property}");
+    // Each of the two arbitrage properties catches it on its own.
+    for only in ["arbitrage-sound", "arbitrage-complete"] {
+        let mut scenario = short("sequence-per-datagram");
+        scenario.properties = Some(vec![only.to_string()]);
+        let (_, property) = first_failure(&scenario)
+            .unwrap_or_else(|| panic!("{only} alone catches the per-datagram check"));
+        assert_eq!(property, only);
+    }
     let (_, property) = first_failure(&short("no-staleness"))
         .expect("a subscriber that never expires quotes is caught within 1000 seeds");
     assert_eq!(property, "arbitrage-sound");
