@@ -16,7 +16,23 @@
 //! the course printed it ([`events::render`]).
 //!
 //! Properties ([`properties`]) judge the subscriber against an independent
-//! model of the quotes it was sent and a brute-force oracle ([`oracle`]).
+//! model of the quotes it was sent and a brute-force oracle ([`oracle`]):
+//!
+//! - `arbitrage-sound`: every reported route runs USD → … → USD, each step
+//!   priced by the latest, fresh quote of its market, gaining more than
+//!   `1 + tolerance`;
+//! - `arbitrage-complete`: after every datagram, if the oracle finds a cycle
+//!   reachable from USD that Bellman-Ford must detect (every injected
+//!   arbitrage that arrived fresh and not superseded is one), one was reported;
+//! - `lease-kept`: no running subscriber's lease lapses (it renews 20 times
+//!   per lease);
+//! - `subscribers-served` (liveness): after the last fault every subscriber
+//!   holds a lease and receives datagrams.
+//!
+//! Scenario parameters are [`ScenarioParams`] (node 0 is the provider, the
+//! others subscribe); `bug` plants `sequence-per-datagram` or `no-staleness`
+//! in the subscribers, which a seed sweep catches. On real sockets:
+//! `dsim forex provider` and `dsim forex subscribe --provider HOST:PORT`.
 
 pub mod arbitrage;
 mod build;
