@@ -199,3 +199,23 @@ fn leases_survive_heavy_loss() {
         );
     }
 }
+
+#[test]
+fn properties_hold_through_crashes_pauses_restarts_and_duplicates() {
+    let scenario = Scenario::parse(
+        "chaos.json",
+        r#"{"protocol": "forex", "nodes": 4, "params": {"lease": "5s"},
+            "network": {"default": {"loss": 0.1, "duplicate": 0.2,
+                "latency": {"kind": "pareto", "min": "2ms", "shape": 0.8, "cap": "2500ms"}}},
+            "nemesis": {"crash_rate": 0.2, "pause_rate": 0.2, "until": "40s", "max_down": 2},
+            "wire_check": true, "stop": {"duration": "60s"}}"#,
+    )
+    .unwrap();
+    for seed in 0..8 {
+        let (report, _) = runner::run(&scenario, seed, None).unwrap();
+        assert!(report.violation.is_none(), "seed {seed}: {:?}", report.violation);
+        assert!(report.counters.faults > 5, "seed {seed}");
+        assert!(report.counters.duplicated > 0, "seed {seed}");
+        assert!(report.liveness_unchecked.is_empty(), "seed {seed}");
+    }
+}

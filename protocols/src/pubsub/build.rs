@@ -175,6 +175,7 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         expiry: params.expiry.0,
         tolerance: params.tolerance,
         provider: 0,
+        lease: params.lease.0,
         silence: params.silence.0,
     };
     if spec.wants("arbitrage-sound") {
@@ -184,7 +185,7 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         sim.add_safety(properties::completeness(settings));
     }
     if spec.wants("lease-kept") {
-        sim.add_safety(properties::lease_kept());
+        sim.add_safety(properties::lease_kept(settings));
     }
     if spec.wants("subscribers-served") {
         sim.add_liveness(properties::subscribers_served(

@@ -82,6 +82,8 @@ pub enum Event {
         /// The injected arbitrage, if any.
         injected: Option<Injected>,
     },
+    /// Subscriber: it started (fresh state: after a restart it remembers nothing).
+    Started,
     /// Subscriber: a subscription (or renewal) was sent.
     SubscriptionSent {
         /// The provider.
@@ -214,6 +216,7 @@ pub fn render(event: &Event, verbose: bool) -> String {
             );
             out
         }
+        Event::Started => "subscriber started".to_string(),
         Event::SubscriptionSent { provider } => format!("subscribing to {}", py_addr(provider)),
         Event::Quote { quote, accepted } => {
             if *accepted {

@@ -24,8 +24,8 @@
 //! - `arbitrage-complete`: after every datagram, if the oracle finds a cycle
 //!   reachable from USD that Bellman-Ford must detect (every injected
 //!   arbitrage that arrived fresh and not superseded is one), one was reported;
-//! - `lease-kept`: no running subscriber's lease lapses (it renews 20 times
-//!   per lease);
+//! - `lease-kept`: no lease lapses while its subscriber and the provider run
+//!   undisturbed by faults (it renews 20 times per lease);
 //! - `subscribers-served` (liveness): after the last fault every subscriber
 //!   holds a lease and receives datagrams.
 //!

@@ -1,7 +1,8 @@
 //! The forex properties. Each keeps its own model of what every subscriber
-//! was sent (from the `Quote` observations it makes as datagrams arrive,
-//! before any of its own checks), so a subscriber's bookkeeping is judged
-//! against an independent account of the same quotes.
+//! was sent since it (re)started (from the `Started` and `Quote`
+//! observations it makes as it starts and as datagrams arrive, before any of
+//! its own checks), so a subscriber's bookkeeping is judged against an
+//! independent account of the same quotes.
 
 use super::arbitrage::{RateGraph, Route};
 use super::events::Event;
@@ -9,7 +10,7 @@ use super::node::ForexNode;
 use super::oracle::detectable_cycle;
 use super::records::{Currency, Market, Quote};
 use super::subscriber::is_stale;
-use sim::{Liveness, Safety, Simulation};
+use sim::{Fault, Liveness, Safety, Simulation, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub struct Settings {
     pub tolerance: f64,
     /// Node index of the provider.
     pub provider: usize,
+    /// The provider's lease.
+    pub lease: Duration,
     /// A subscriber resubscribes after this long without a datagram; it
     /// counts as served if one arrived within twice this long.
     pub silence: Duration,
@@ -43,6 +46,11 @@ impl QuoteModel {
         {
             markets.insert(q.market, q);
         }
+    }
+
+    /// A node (re)started: it was sent nothing yet.
+    fn forget(&mut self, node: usize) {
+        self.latest.remove(&node);
     }
 
     fn latest(&self, node: usize, market: &Market) -> Option<&Quote> {
@@ -144,6 +152,7 @@ pub fn soundness(settings: Settings) -> Safety<ForexNode> {
         checked = s.observations().len();
         for o in new {
             match &o.obs {
+                Event::Started => model.forget(o.node),
                 Event::Quote { quote, .. } => model.record(o.node, *quote),
                 Event::Arbitrage { route } => {
                     let now_us = s.wall_clock(o.node).as_micros();
@@ -172,6 +181,7 @@ pub fn completeness(settings: Settings) -> Safety<ForexNode> {
         let mut reported = BTreeSet::new();
         for o in new {
             match &o.obs {
+                Event::Started => model.forget(o.node),
                 Event::Quote { quote, .. } => {
                     model.record(o.node, *quote);
                     took.insert(o.node);
@@ -200,22 +210,42 @@ pub fn completeness(settings: Settings) -> Safety<ForexNode> {
     })
 }
 
-/// `lease-kept`: no running subscriber's lease ever expires at the provider
-/// (it renews well inside the lease, so this holds at any loss rate well
-/// below 50%).
-pub fn lease_kept() -> Safety<ForexNode> {
+/// When a fault last touched `node` or the provider (a heal touches everyone).
+fn last_disturbed(s: &Simulation<ForexNode>, node: usize, provider: usize) -> Option<Time> {
+    let now = s.now();
+    s.fault_schedule()
+        .iter()
+        .filter(|f| Time::from_duration(f.at.0) <= now)
+        .filter(|f| {
+            let touched = f.fault.nodes();
+            matches!(f.fault, Fault::Heal) || touched.contains(&node) || touched.contains(&provider)
+        })
+        .map(|f| Time::from_duration(f.at.0))
+        .max()
+}
+
+/// `lease-kept`: a subscriber's lease never expires at the provider while
+/// both have run undisturbed by faults for a whole lease (it renews 20 times
+/// per lease, so this holds at any loss rate below 50%).
+pub fn lease_kept(settings: Settings) -> Safety<ForexNode> {
     let mut checked = 0;
     Safety::new("lease-kept", move |s: &Simulation<ForexNode>| {
         let new = &s.observations()[checked..];
         checked = s.observations().len();
         for o in new {
-            if let Event::LeaseExpired { subscriber } = o.obs {
-                if let Some(i) = s.index_of(&subscriber).filter(|&i| s.is_up(i)) {
-                    return Err(format!(
-                        "the lease of subscriber {i} ({subscriber}) expired at {} while it was running",
-                        s.now()
-                    ));
-                }
+            let Event::LeaseExpired { subscriber } = o.obs else {
+                continue;
+            };
+            let Some(i) = s.index_of(&subscriber).filter(|&i| s.is_up(i)) else {
+                continue;
+            };
+            let undisturbed = last_disturbed(s, i, settings.provider)
+                .is_none_or(|t| s.now() - t >= settings.lease);
+            if undisturbed {
+                return Err(format!(
+                    "the lease of subscriber {i} ({subscriber}) expired at {} although it ran undisturbed",
+                    s.now()
+                ));
             }
         }
         Ok(())

@@ -133,6 +133,7 @@ impl Subscriber {
     }
 
     pub(super) fn on_start(&mut self, ctx: &mut Context<'_, ForexNode>) {
+        ctx.observe(Event::Started);
         self.subscribe(ctx);
         ctx.set_timer(self.config.renew_every, ForexTimer::Renew);
         ctx.set_timer(self.watchdog_every(), ForexTimer::Watchdog);
