@@ -213,7 +213,11 @@ fn properties_hold_through_crashes_pauses_restarts_and_duplicates() {
     .unwrap();
     for seed in 0..8 {
         let (report, _) = runner::run(&scenario, seed, None).unwrap();
-        assert!(report.violation.is_none(), "seed {seed}: {:?}", report.violation);
+        assert!(
+            report.violation.is_none(),
+            "seed {seed}: {:?}",
+            report.violation
+        );
         assert!(report.counters.faults > 5, "seed {seed}");
         assert!(report.counters.duplicated > 0, "seed {seed}");
         assert!(report.liveness_unchecked.is_empty(), "seed {seed}");
