@@ -3,3 +3,4 @@
 
 pub mod hot_potato;
 pub mod primary_backup;
+pub mod pubsub;

@@ -45,6 +45,9 @@ pub enum Command {
     /// Measure the engine on a workload.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The forex provider and subscriber on real UDP sockets.
+    #[command(subcommand)]
+    Forex(crate::tools::forex::ForexCommand),
 }
 
 /// `dsim sweep`.

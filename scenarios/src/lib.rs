@@ -16,3 +16,4 @@ pub mod scenario;
 pub mod shard;
 pub mod shrink;
 pub mod sweep;
+pub mod tools;

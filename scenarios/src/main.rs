@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+        Command::Forex(command) => scenarios::tools::forex::run(&command),
     };
     match result {
         Ok(code) => code.into(),

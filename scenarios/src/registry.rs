@@ -29,6 +29,13 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[
         build: protocols::primary_backup::build,
         live: None,
     },
+    ProtocolEntry {
+        name: "forex",
+        description:
+            "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
+        build: protocols::pubsub::build,
+        live: None,
+    },
 ];
 
 /// Finds a protocol by name.
@@ -54,5 +61,17 @@ pub const NAMED: &[(&str, &str)] = &[
     (
         "primary-backup-bug",
         include_str!("../named/primary-backup-bug.json"),
+    ),
+    ("forex-steady", include_str!("../named/forex-steady.json")),
+    ("forex-lossy", include_str!("../named/forex-lossy.json")),
+    ("forex-lease", include_str!("../named/forex-lease.json")),
+    (
+        "forex-provider-restart",
+        include_str!("../named/forex-provider-restart.json"),
+    ),
+    ("forex-skew", include_str!("../named/forex-skew.json")),
+    (
+        "forex-many-subscribers",
+        include_str!("../named/forex-many-subscribers.json"),
     ),
 ];

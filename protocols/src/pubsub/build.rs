@@ -1,0 +1,208 @@
+//! Building a forex simulation from a scenario: node 0 is the provider,
+//! nodes 1.. are subscribers.
+
+use super::codec::ForexCodec;
+use super::events::{render, Event};
+use super::node::ForexNode;
+use super::properties::{self, Settings};
+use super::provider::{Provider, ProviderConfig};
+use super::records::Layout;
+use super::subscriber::{Bug, Subscriber, SubscriberConfig};
+use serde::Deserialize;
+use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Simulation};
+use std::net::SocketAddr;
+
+/// The port simulated providers listen on (the course's default).
+pub const PROVIDER_PORT: u16 = 50403;
+/// The port simulated subscribers listen on.
+pub const SUBSCRIBER_PORT: u16 = 50404;
+/// Nodes in a scenario that does not say: a provider and one subscriber.
+pub const DEFAULT_NODES: usize = 2;
+
+/// Scenario parameters of `forex` (`params` in a scenario file).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioParams {
+    /// Quote record layout: `"a"` (f19–f22) or `"b"` (f23/f24).
+    #[serde(default)]
+    pub layout: Layout,
+    /// Subscription lease (default 600 s).
+    #[serde(default = "default_lease")]
+    pub lease: Dur,
+    /// Time between renewals (default a twentieth of the lease).
+    #[serde(default)]
+    pub renew_every: Option<Dur>,
+    /// Resubscribe after this long without a datagram (default 3 s).
+    #[serde(default = "default_silence")]
+    pub silence: Dur,
+    /// Time between datagrams (default 1 s).
+    #[serde(default = "default_publish_every")]
+    pub publish_every: Dur,
+    /// A quote expires this long after its timestamp (default 1.5 s).
+    #[serde(default = "default_expiry")]
+    pub expiry: Dur,
+    /// Bellman-Ford's tolerance (default 1e-9).
+    #[serde(default = "default_tolerance")]
+    pub tolerance: f64,
+    /// Datagrams stamped further ahead than this are rejected (default 60 s).
+    #[serde(default = "default_future_limit")]
+    pub future_limit: Dur,
+    /// A planted subscriber bug: `none`, `sequence-per-datagram`, `no-staleness`.
+    #[serde(default)]
+    pub bug: Bug,
+    /// Render every quote, out-of-sequence and stale line (default: only
+    /// subscriptions, leases, arbitrages and rejections).
+    #[serde(default)]
+    pub print_quotes: bool,
+    /// How long after the last fault every subscriber must be served (default 10 s).
+    #[serde(default = "default_served_within")]
+    pub served_within: Dur,
+}
+
+fn default_lease() -> Dur {
+    Dur::secs(600)
+}
+fn default_silence() -> Dur {
+    Dur::secs(3)
+}
+fn default_publish_every() -> Dur {
+    Dur::secs(1)
+}
+fn default_expiry() -> Dur {
+    Dur::ms(1500)
+}
+fn default_tolerance() -> f64 {
+    1e-9
+}
+fn default_future_limit() -> Dur {
+    Dur::secs(60)
+}
+fn default_served_within() -> Dur {
+    Dur::secs(10)
+}
+
+impl ScenarioParams {
+    /// Checks values a type cannot; the error names the parameter.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
+            return Err(format!(
+                "params.tolerance: {} must be a non-negative number",
+                self.tolerance
+            ));
+        }
+        for (name, d) in [
+            ("lease", self.lease),
+            ("silence", self.silence),
+            ("publish_every", self.publish_every),
+            ("expiry", self.expiry),
+        ] {
+            if d.0.is_zero() {
+                return Err(format!("params.{name}: must be longer than 0s"));
+            }
+        }
+        if let Some(r) = self.renew_every {
+            if r.0.is_zero() || r >= self.lease {
+                return Err(format!(
+                    "params.renew_every: {r} must be above 0s and shorter than the lease ({})",
+                    self.lease
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The provider's configuration.
+    pub fn provider(&self) -> ProviderConfig {
+        ProviderConfig {
+            layout: self.layout,
+            lease: self.lease.0,
+            publish_every: self.publish_every.0,
+        }
+    }
+
+    /// A subscriber's configuration, subscribing to `provider`.
+    pub fn subscriber(&self, provider: SocketAddr) -> SubscriberConfig {
+        let mut c = SubscriberConfig::new(provider, self.lease.0);
+        if let Some(r) = self.renew_every {
+            c.renew_every = r.0;
+        }
+        c.silence = self.silence.0;
+        c.expiry = self.expiry.0;
+        c.tolerance = self.tolerance;
+        c.future_limit = self.future_limit.0;
+        c.bug = self.bug;
+        c
+    }
+}
+
+/// Builds a forex simulation. Properties: `arbitrage-sound`,
+/// `arbitrage-complete`, `lease-kept` (safety) and `subscribers-served`
+/// (liveness).
+pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
+    let params: ScenarioParams =
+        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    params.validate()?;
+    let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
+    if nodes < 2 {
+        return Err(format!(
+            "nodes: forex needs a provider and at least one subscriber (2 nodes), got {nodes}"
+        ));
+    }
+    for name in spec.properties.into_iter().flatten() {
+        if !PROPERTIES.contains(&name.as_str()) {
+            return Err(format!(
+                "properties: forex has no property `{name}` (it has {})",
+                PROPERTIES.join(", ")
+            ));
+        }
+    }
+    let provider_addr = virtual_addr(0, PROVIDER_PORT);
+    let mut sim = Simulation::new(spec.config.clone());
+    let provider = params.provider();
+    sim.add_node(provider_addr, move || {
+        ForexNode::Provider(Provider::new(provider.clone()))
+    });
+    for i in 1..nodes {
+        let config = params.subscriber(provider_addr);
+        sim.add_node(virtual_addr(i, SUBSCRIBER_PORT), move || {
+            ForexNode::Subscriber(Subscriber::new(config.clone()))
+        });
+    }
+    if spec.wire_check {
+        sim.set_wire_check(ForexCodec::new(params.layout));
+    }
+    let settings = Settings {
+        expiry: params.expiry.0,
+        tolerance: params.tolerance,
+        provider: 0,
+        lease: params.lease.0,
+        silence: params.silence.0,
+    };
+    if spec.wants("arbitrage-sound") {
+        sim.add_safety(properties::soundness(settings));
+    }
+    if spec.wants("arbitrage-complete") {
+        sim.add_safety(properties::completeness(settings));
+    }
+    if spec.wants("lease-kept") {
+        sim.add_safety(properties::lease_kept(settings));
+    }
+    if spec.wants("subscribers-served") {
+        sim.add_liveness(properties::subscribers_served(
+            settings,
+            params.served_within.0,
+        ));
+    }
+    let verbose = params.print_quotes;
+    Ok(Box::new(Erased::new(sim, move |e: &Event| {
+        render(e, verbose)
+    })))
+}
+
+/// The properties forex ships, by name.
+pub const PROPERTIES: &[&str] = &[
+    "arbitrage-sound",
+    "arbitrage-complete",
+    "lease-kept",
+    "subscribers-served",
+];

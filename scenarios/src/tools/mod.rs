@@ -1,0 +1,3 @@
+//! Per-protocol tools a person runs by hand on a real network.
+
+pub mod forex;
