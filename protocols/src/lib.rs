@@ -1,4 +1,6 @@
 //! The protocols dsim ships, each a sans-IO [`sim::Machine`] with its messages,
 //! wire codec, properties and a deliberately buggy variant.
 
+pub mod bully;
+pub mod gcd;
 pub mod hot_potato;
