@@ -13,11 +13,24 @@ pub struct ProtocolEntry {
 }
 
 /// Every protocol, by name.
-pub const PROTOCOLS: &[ProtocolEntry] = &[ProtocolEntry {
-    name: "hot-potato",
-    description: "tokens passed between random nodes; the benchmark and hello-world",
-    build: protocols::hot_potato::build,
-}];
+pub const PROTOCOLS: &[ProtocolEntry] = &[
+    ProtocolEntry {
+        name: "hot-potato",
+        description: "tokens passed between random nodes; the benchmark and hello-world",
+        build: protocols::hot_potato::build,
+    },
+    ProtocolEntry {
+        name: "gcd",
+        description: "course Lab 1: a GCD lists the members, a client greets each with HELLO",
+        build: protocols::gcd::build,
+    },
+    ProtocolEntry {
+        name: "bully",
+        description:
+            "course Lab 2: bully leader election over the GCD, with probes and feigned failures",
+        build: protocols::bully::build,
+    },
+];
 
 /// Finds a protocol by name.
 pub fn protocol(name: &str) -> Result<&'static ProtocolEntry, String> {
@@ -35,4 +48,21 @@ pub const NAMED: &[(&str, &str)] = &[
         "hot-potato-faults",
         include_str!("../named/hot-potato-faults.json"),
     ),
+    ("gcd-hello", include_str!("../named/gcd-hello.json")),
+    (
+        "gcd-member-down",
+        include_str!("../named/gcd-member-down.json"),
+    ),
+    ("bully-startup", include_str!("../named/bully-startup.json")),
+    (
+        "bully-leader-crash",
+        include_str!("../named/bully-leader-crash.json"),
+    ),
+    (
+        "bully-partition-heal",
+        include_str!("../named/bully-partition-heal.json"),
+    ),
+    ("bully-feign", include_str!("../named/bully-feign.json")),
+    ("bully-lossy", include_str!("../named/bully-lossy.json")),
+    ("bully-churn", include_str!("../named/bully-churn.json")),
 ];

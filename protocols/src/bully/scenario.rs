@@ -1,0 +1,136 @@
+//! The `bully` protocol in the simulator: node 0 is the GCD, nodes
+//! `1..=peers` are bully peers.
+
+use super::node::{render, BullyNode};
+use super::peer::{Peer, PlantedBug};
+use super::properties::{leader_agreement, max_latency, one_leader};
+use super::timing::{Feign, Timing};
+use crate::gcd::server::{DAYS, IDS};
+use crate::gcd::{CourseJson, GcdServer, Pid, Profile};
+use serde::Deserialize;
+use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Liveness, Safety, Simulation};
+use std::collections::BTreeSet;
+
+/// The port simulated bully nodes listen on.
+pub const PORT: u16 = 7000;
+/// Peers in a scenario that does not say.
+pub const DEFAULT_PEERS: usize = 5;
+
+/// Scenario parameters of `bully` (`params` in a scenario file).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioParams {
+    /// Message names (for the wire check): f19, f23 or f24.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Timeouts and probe intervals.
+    #[serde(default)]
+    pub timing: Timing,
+    /// Feigned failures of every peer (none if absent).
+    #[serde(default)]
+    pub feign: Option<Feign>,
+    /// A planted bug in every peer (`no-coordinator-retry`).
+    #[serde(default)]
+    pub bug: Option<PlantedBug>,
+    /// Identities `[days, id]` of the peers, in node order (default: see [`default_pid`]).
+    #[serde(default)]
+    pub pids: Option<Vec<(u32, u32)>>,
+    /// Deadline after the last fault for `leader-agreement`.
+    #[serde(default = "agree_within")]
+    pub agree_within: Dur,
+    /// Quiet time before `one-leader` is checked (default: the longest probe
+    /// interval + 2 × failure timeout + coordinator timeout + 4 × max latency).
+    #[serde(default)]
+    pub settle: Option<Dur>,
+}
+
+fn agree_within() -> Dur {
+    Dur::secs(20)
+}
+
+/// The identity of peer `k` (1-based) when a scenario gives none: days
+/// `1 + 149·k mod 365`, id `1000000 + k`, so node order and identity order differ.
+/// With 5 peers the order is node 5 < 3 < 1 < 4 < 2.
+pub fn default_pid(k: usize) -> Pid {
+    Pid::new(1 + (149 * k as u32) % 365, 1_000_000 + k as u32)
+}
+
+/// Builds a `bully` simulation; `nodes` counts the peers (the GCD is added as
+/// node 0). Properties: `one-leader` (safety) and `leader-agreement`
+/// (liveness), see [`super::properties`].
+pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
+    let params: ScenarioParams =
+        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    params
+        .timing
+        .validate()
+        .map_err(|e| format!("params.timing: {e}"))?;
+    if let Some(f) = &params.feign {
+        f.validate().map_err(|e| format!("params: {e}"))?;
+    }
+    let peers = spec.nodes.unwrap_or(DEFAULT_PEERS);
+    if peers == 0 {
+        return Err("nodes: bully needs at least 1 peer".into());
+    }
+    let pids = match &params.pids {
+        None => (1..=peers).map(default_pid).collect(),
+        Some(list) => check_pids(list, peers)?,
+    };
+    let gcd = virtual_addr(0, PORT);
+    let mut sim = Simulation::new(spec.config.clone());
+    sim.add_node(gcd, || BullyNode::Gcd(GcdServer::default()));
+    for (k, pid) in pids.into_iter().enumerate() {
+        let (timing, feign, bug) = (params.timing.clone(), params.feign.clone(), params.bug);
+        sim.add_node(virtual_addr(k + 1, PORT), move || {
+            BullyNode::Peer(Peer::new(pid, gcd, timing.clone(), feign.clone(), bug))
+        });
+    }
+    if spec.wire_check {
+        sim.set_wire_check(CourseJson::new(params.profile));
+    }
+    if spec.wants("one-leader") {
+        let t = &params.timing;
+        let settle = params.settle.map_or(
+            t.probe_every.max.0
+                + t.failure_timeout.0 * 2
+                + t.coordinator_timeout.0
+                + max_latency(&spec.config.network) * 4,
+            |d| d.0,
+        );
+        sim.add_safety(Safety::new("one-leader", one_leader(settle)));
+    }
+    if spec.wants("leader-agreement") {
+        let (track, check) = leader_agreement();
+        sim.add_safety(Safety::new("leader-agreement (tracking)", track));
+        sim.add_liveness(Liveness::new(
+            "leader-agreement",
+            params.agree_within.0,
+            check,
+        ));
+    }
+    Ok(Box::new(Erased::new(sim, render)))
+}
+
+fn check_pids(list: &[(u32, u32)], peers: usize) -> Result<Vec<Pid>, String> {
+    if list.len() != peers {
+        return Err(format!(
+            "params.pids: {} identities for {peers} peers",
+            list.len()
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    list.iter()
+        .enumerate()
+        .map(|(i, &(days, id))| {
+            if !DAYS.contains(&days.into()) || !IDS.contains(&id.into()) {
+                return Err(format!(
+                    "params.pids[{i}]: ({days}, {id}) needs days 1..=365 and a 7-digit id"
+                ));
+            }
+            if !ids.insert(id) {
+                return Err(format!("params.pids[{i}]: id {id} is used twice"));
+            }
+            Ok(Pid::new(days, id))
+        })
+        .collect()
+}
