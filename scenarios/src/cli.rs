@@ -27,6 +27,12 @@ pub enum Command {
     /// Measure the engine on a workload.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Course Lab 1 on real sockets: the GCD, a member, the client.
+    #[command(subcommand)]
+    Gcd(crate::tools::gcd::GcdCommand),
+    /// Course Lab 2 on real sockets: a bully peer.
+    #[command(subcommand)]
+    Bully(crate::tools::bully::BullyCommand),
 }
 
 /// `dsim list`.

@@ -7,3 +7,4 @@ pub mod commands;
 pub mod registry;
 pub mod runner;
 pub mod scenario;
+pub mod tools;

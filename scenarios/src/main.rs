@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+        Command::Gcd(command) => scenarios::tools::gcd::run(command),
+        Command::Bully(command) => scenarios::tools::bully::run(command),
     };
     match result {
         Ok(code) => code.into(),

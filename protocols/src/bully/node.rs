@@ -89,6 +89,8 @@ pub fn render(e: &Event) -> String {
 
 /// A node of a bully run.
 #[derive(Clone, Debug)]
+// All nodes but one are peers: boxing them would only add an indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum BullyNode {
     /// The group coordinator.
     Gcd(GcdServer),

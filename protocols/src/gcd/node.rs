@@ -10,6 +10,13 @@ use std::net::SocketAddr;
 /// What the Lab 1 nodes report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
+    /// The GCD or a member is up and listening.
+    Listening {
+        /// Its address.
+        addr: SocketAddr,
+        /// Whether it is the GCD (else a member).
+        gcd: bool,
+    },
     /// The GCD handled a request.
     Server(ServerEvent),
     /// The client sent its join to the GCD.
@@ -46,6 +53,11 @@ pub enum Event {
 /// Renders an event as the course's client prints it.
 pub fn render(e: &Event) -> String {
     match e {
+        Event::Listening { addr, gcd } => format!(
+            "{} listening on {}",
+            if *gcd { "GCD" } else { "member" },
+            py_addr(*addr)
+        ),
         Event::Server(ServerEvent::Listed { count }) => format!("GCD: listed {count} members"),
         Event::Server(ServerEvent::Registered {
             pid,
@@ -119,9 +131,14 @@ impl Machine for GcdNode {
     type Obs = Event;
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        if let GcdNode::Client(c) = self {
-            let actions = c.start();
-            Self::act(ctx, actions);
+        let addr = ctx.me();
+        match self {
+            GcdNode::Server(_) => ctx.observe(Event::Listening { addr, gcd: true }),
+            GcdNode::Member => ctx.observe(Event::Listening { addr, gcd: false }),
+            GcdNode::Client(c) => {
+                let actions = c.start();
+                Self::act(ctx, actions);
+            }
         }
     }
 
