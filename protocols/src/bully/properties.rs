@@ -103,31 +103,30 @@ pub fn one_leader(settle: Duration) -> impl FnMut(&Simulation<BullyNode>) -> sim
         }
         let live = live_peers(s);
         let leaders: Vec<&(usize, &Peer)> = live.iter().filter(|(_, p)| p.is_leader()).collect();
-        match leaders.as_slice() {
-            [] => Ok(()),
-            [(li, leader)] => {
-                for (i, p) in &live {
-                    if let Some(l) = p.leader() {
-                        if l != leader.pid() && connected(s, *i, *li) {
-                            return Err(format!(
-                                "node {i} {} follows {l}, but node {li} {} leads",
-                                p.pid(),
-                                leader.pid()
-                            ));
-                        }
+        for (n, (li, leader)) in leaders.iter().enumerate() {
+            if let Some((lj, other)) = leaders[n + 1..]
+                .iter()
+                .find(|(lj, _)| connected(s, *li, *lj))
+            {
+                return Err(format!(
+                    "connected nodes {li} {} and {lj} {} both consider themselves leader",
+                    leader.pid(),
+                    other.pid()
+                ));
+            }
+            for (i, p) in &live {
+                if let Some(l) = p.leader() {
+                    if l != leader.pid() && connected(s, *i, *li) {
+                        return Err(format!(
+                            "node {i} {} follows {l}, but node {li} {} leads and is reachable",
+                            p.pid(),
+                            leader.pid()
+                        ));
                     }
                 }
-                Ok(())
             }
-            many => Err(format!(
-                "{} live nodes consider themselves leader: {}",
-                many.len(),
-                many.iter()
-                    .map(|(i, p)| format!("node {i} {}", p.pid()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
         }
+        Ok(())
     }
 }
 
