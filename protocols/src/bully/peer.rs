@@ -414,3 +414,243 @@ impl Peer {
         self.schedule_feign(ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim::{virtual_addr, Effect, WallTime};
+
+    /// Drives one peer by hand and keeps what it asked for.
+    struct Harness {
+        peer: Peer,
+        me: SocketAddr,
+        rng: sim::NodeRng,
+        next_timer: u64,
+        sent: Vec<(SocketAddr, Msg)>,
+        timers: Vec<Timer>,
+        events: Vec<Event>,
+    }
+
+    fn addr(k: usize) -> SocketAddr {
+        virtual_addr(k, 7000)
+    }
+
+    const GCD: usize = 0;
+
+    impl Harness {
+        fn new(pid: Pid, bug: Option<PlantedBug>) -> Self {
+            Harness {
+                peer: Peer::new(pid, addr(GCD), Timing::default(), None, bug),
+                me: addr(9),
+                rng: sim::seeding::stream(1, b"test"),
+                next_timer: 0,
+                sent: Vec::new(),
+                timers: Vec::new(),
+                events: Vec::new(),
+            }
+        }
+
+        fn call(&mut self, f: impl FnOnce(&mut Peer, &mut Context<'_, BullyNode>)) {
+            let mut effects = Vec::new();
+            let mut ctx = Context::new(
+                Time(0),
+                WallTime(0),
+                self.me,
+                &mut self.rng,
+                &mut self.next_timer,
+                &mut effects,
+            );
+            f(&mut self.peer, &mut ctx);
+            for e in effects {
+                match e {
+                    Effect::Send { to, msg } => self.sent.push((to, msg)),
+                    Effect::SetTimer { timer, .. } => self.timers.push(timer),
+                    Effect::Observe(o) => self.events.push(o),
+                    Effect::CancelTimer(_) => {}
+                }
+            }
+        }
+
+        fn deliver(&mut self, from: SocketAddr, msg: Msg) {
+            self.call(|p, ctx| p.on_message(ctx, from, msg));
+        }
+
+        fn fire(&mut self, pred: impl Fn(&TimerKind) -> bool) {
+            let t = *self
+                .timers
+                .iter()
+                .rev()
+                .find(|t| pred(&t.kind))
+                .expect("timer set");
+            self.call(|p, ctx| p.on_timer(ctx, t));
+        }
+
+        /// Joins with `others` (pid, node) as the GCD's members.
+        fn joined(&mut self, others: &[(Pid, usize)]) {
+            self.call(|p, ctx| p.on_start(ctx));
+            let mut members: Members = others.iter().map(|&(p, k)| (p, addr(k))).collect();
+            members.insert(self.peer.pid(), self.me);
+            self.deliver(addr(GCD), Msg::Members(members));
+        }
+
+        fn take_sent(&mut self) -> Vec<(SocketAddr, Msg)> {
+            std::mem::take(&mut self.sent)
+        }
+    }
+
+    const ME: Pid = Pid {
+        days: 20,
+        id: 1_000_005,
+    };
+    const LOWER: Pid = Pid {
+        days: 20,
+        id: 1_000_001,
+    };
+    const HIGHER: Pid = Pid {
+        days: 21,
+        id: 1_000_000,
+    };
+
+    #[test]
+    fn joins_then_sends_election_only_to_higher_identities() {
+        let mut h = Harness::new(ME, None);
+        h.joined(&[(LOWER, 1), (HIGHER, 2)]);
+        let sent = h.take_sent();
+        assert!(matches!(sent[0], (to, Msg::Join(_)) if to == addr(GCD)));
+        let elections: Vec<SocketAddr> = sent
+            .iter()
+            .filter(|(_, m)| matches!(m, Msg::Election(_)))
+            .map(|(to, _)| *to)
+            .collect();
+        assert_eq!(elections, vec![addr(2)]);
+        assert_eq!(h.peer.phase(), Phase::WaitOk);
+        // No OK in time: victory, announced to everyone else.
+        h.fire(|k| matches!(k, TimerKind::OkDeadline { .. }));
+        assert!(h.peer.is_leader());
+        let told: Vec<SocketAddr> = h.take_sent().into_iter().map(|(to, _)| to).collect();
+        assert_eq!(told, vec![addr(1), addr(2)]);
+    }
+
+    #[test]
+    fn an_ok_then_no_coordinator_starts_again_unless_the_bug_is_planted() {
+        for (bug, restarts) in [(None, true), (Some(PlantedBug::NoCoordinatorRetry), false)] {
+            let mut h = Harness::new(ME, bug);
+            h.joined(&[(HIGHER, 2)]);
+            h.deliver(addr(2), Msg::Ok(Members::new()));
+            assert_eq!(h.peer.phase(), Phase::WaitCoordinator);
+            h.take_sent();
+            h.fire(|k| matches!(k, TimerKind::CoordinatorDeadline { .. }));
+            let again = h
+                .take_sent()
+                .iter()
+                .any(|(_, m)| matches!(m, Msg::Election(_)));
+            assert_eq!(again, restarts, "{bug:?}");
+        }
+    }
+
+    #[test]
+    fn election_is_answered_merged_and_starts_our_own() {
+        let mut h = Harness::new(ME, None);
+        h.joined(&[(HIGHER, 2)]);
+        h.deliver(
+            addr(2),
+            Msg::Coordinator {
+                leader: HIGHER,
+                members: Members::new(),
+            },
+        );
+        assert_eq!(h.peer.leader(), Some(HIGHER));
+        h.take_sent();
+        let newcomer = Pid::new(300, 1_000_003);
+        let from_lower: Members = [(LOWER, addr(1)), (newcomer, addr(3))].into();
+        h.deliver(addr(1), Msg::Election(from_lower));
+        let sent = h.take_sent();
+        assert!(matches!(&sent[0], (to, Msg::Ok(m)) if *to == addr(1) && m.len() == 4));
+        let targets: Vec<SocketAddr> = sent[1..].iter().map(|(to, _)| *to).collect();
+        assert_eq!(
+            targets,
+            vec![addr(2), addr(3)],
+            "higher members, the merged one included"
+        );
+        assert_eq!(h.peer.leader(), None);
+    }
+
+    #[test]
+    fn coordinator_from_a_lower_identity_is_bullied() {
+        let mut h = Harness::new(ME, None);
+        h.joined(&[(LOWER, 1)]);
+        assert!(h.peer.is_leader());
+        h.take_sent();
+        h.deliver(
+            addr(1),
+            Msg::Coordinator {
+                leader: LOWER,
+                members: Members::new(),
+            },
+        );
+        assert!(h.peer.is_leader());
+        assert!(h.take_sent().iter().any(|(to, m)| *to == addr(1)
+            && matches!(m, Msg::Coordinator { leader, .. } if *leader == ME)));
+    }
+
+    #[test]
+    fn only_the_leader_answers_probes_with_ok() {
+        let mut h = Harness::new(ME, None);
+        h.joined(&[(LOWER, 1)]);
+        h.take_sent();
+        h.deliver(addr(1), Msg::Probe);
+        assert_eq!(h.take_sent(), vec![(addr(1), Msg::ProbeOk)]);
+        let mut f = Harness::new(ME, None);
+        f.joined(&[(HIGHER, 2)]);
+        f.deliver(
+            addr(2),
+            Msg::Coordinator {
+                leader: HIGHER,
+                members: Members::new(),
+            },
+        );
+        f.take_sent();
+        f.deliver(addr(1), Msg::Probe);
+        assert!(matches!(
+            f.take_sent().as_slice(),
+            [(to, Msg::Coordinator { leader, .. })] if *to == addr(1) && *leader == HIGHER
+        ));
+    }
+
+    #[test]
+    fn an_unanswered_probe_starts_an_election() {
+        let mut h = Harness::new(ME, None);
+        h.joined(&[(HIGHER, 2)]);
+        h.deliver(
+            addr(2),
+            Msg::Coordinator {
+                leader: HIGHER,
+                members: Members::new(),
+            },
+        );
+        h.fire(|k| matches!(k, TimerKind::ProbeDue));
+        assert!(h.take_sent().contains(&(addr(2), Msg::Probe)));
+        h.fire(|k| matches!(k, TimerKind::ProbeDeadline { .. }));
+        assert!(h.events.contains(&Event::ProbeFailed { leader: HIGHER }));
+        assert_eq!(h.peer.phase(), Phase::WaitOk);
+    }
+
+    #[test]
+    fn a_feigned_failure_ignores_everything_then_rejoins() {
+        let mut h = Harness::new(ME, None);
+        h.peer.feign = Some(Feign::default());
+        h.joined(&[(LOWER, 1)]);
+        assert!(h.peer.is_leader());
+        h.fire(|k| matches!(k, TimerKind::FeignStart));
+        assert!(h.peer.feigning());
+        h.take_sent();
+        h.deliver(addr(1), Msg::Probe);
+        h.fire(|k| matches!(k, TimerKind::ProbeDue));
+        assert!(h.take_sent().is_empty());
+        h.fire(|k| matches!(k, TimerKind::FeignEnd));
+        assert!(!h.peer.feigning());
+        assert_eq!(h.peer.leader(), None);
+        assert!(matches!(h.take_sent().as_slice(), [(to, Msg::Join(_))] if *to == addr(GCD)));
+        assert!(h.events.contains(&Event::Recovered));
+    }
+}
