@@ -2,3 +2,4 @@
 //! wire codec, properties and a deliberately buggy variant.
 
 pub mod hot_potato;
+pub mod pickle;
