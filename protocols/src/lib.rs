@@ -4,3 +4,4 @@
 pub mod bully;
 pub mod gcd;
 pub mod hot_potato;
+pub mod pickle;
