@@ -3,7 +3,7 @@
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveStop, Transport};
 use protocols::bully::{self, BullyNode, Peer, Timing};
-use protocols::gcd::{self, CourseJson, GcdNode, GcdServer, Lab1Client, Pid, Profile};
+use protocols::gcd::{self, CourseCodec, GcdNode, GcdServer, Lab1Client, Pid, Profile, Wire};
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
@@ -16,7 +16,16 @@ fn dead_addr() -> SocketAddr {
 }
 
 #[test]
-fn lab1_client_prints_every_reply_and_the_dead_member_over_tcp() {
+fn lab1_client_prints_every_reply_and_the_dead_member_over_tcp_in_pickle() {
+    lab1_over_tcp(Wire::Pickle);
+}
+
+#[test]
+fn lab1_client_prints_every_reply_and_the_dead_member_over_tcp_in_json() {
+    lab1_over_tcp(Wire::Json);
+}
+
+fn lab1_over_tcp(wire: Wire) {
     const MEMBERS: usize = 3;
     let dead = dead_addr();
     let mut config = ClusterConfig::loopback(Transport::Tcp, MEMBERS + 2);
@@ -37,7 +46,7 @@ fn lab1_client_prints_every_reply_and_the_dead_member_over_tcp() {
             }
             _ => GcdNode::Member,
         },
-        CourseJson::new(Profile::F24),
+        CourseCodec::new(wire, Profile::F24),
         |event| match event {
             LiveEvent::Observed(o) if o.node == client => {
                 lines.push(gcd::render(&o.obs));
@@ -76,7 +85,7 @@ fn lab1_client_prints_every_reply_and_the_dead_member_over_tcp() {
 }
 
 #[test]
-fn bully_peers_elect_the_highest_identity_over_tcp() {
+fn bully_peers_elect_the_highest_identity_over_tcp_in_pickle() {
     let pids = [
         Pid::new(20, 1_234_561),
         Pid::new(300, 1_000_001),
@@ -100,7 +109,7 @@ fn bully_peers_elect_the_highest_identity_over_tcp() {
                 None,
             )),
         },
-        CourseJson::new(Profile::F23),
+        CourseCodec::new(Wire::Pickle, Profile::F23),
         |event| {
             if let LiveEvent::Observed(o) = event {
                 log.push(format!("node {}: {}", o.node, bully::render(&o.obs)));

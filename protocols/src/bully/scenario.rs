@@ -6,7 +6,7 @@ use super::peer::{Peer, PlantedBug};
 use super::properties::{leader_agreement, max_latency, one_leader};
 use super::timing::{Feign, Timing};
 use crate::gcd::server::{DAYS, IDS};
-use crate::gcd::{CourseJson, GcdServer, Pid, Profile};
+use crate::gcd::{CourseCodec, GcdServer, Pid, Profile, Wire};
 use serde::Deserialize;
 use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Liveness, Safety, Simulation};
 use std::collections::BTreeSet;
@@ -23,6 +23,9 @@ pub struct ScenarioParams {
     /// Message names (for the wire check): f19, f23 or f24.
     #[serde(default)]
     pub profile: Profile,
+    /// Encoding for the wire check: json or pickle.
+    #[serde(default)]
+    pub wire: Wire,
     /// Timeouts and probe intervals.
     #[serde(default)]
     pub timing: Timing,
@@ -86,7 +89,7 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         });
     }
     if spec.wire_check {
-        sim.set_wire_check(CourseJson::new(params.profile));
+        sim.set_wire_check(CourseCodec::new(params.wire, params.profile));
     }
     if spec.wants("one-leader") {
         let t = &params.timing;

@@ -11,12 +11,15 @@
 //!   id replaces the old entry, a join on a taken address evicts its owner,
 //!   and failed members are never removed. [`crate::bully`] uses this.
 //!
-//! Message names follow a course [`Profile`]; [`CourseJson`] is the wire codec.
+//! Message names follow a course [`Profile`]; the wire is JSON ([`CourseJson`])
+//! or Python pickle ([`CoursePickle`]), chosen with [`Wire`] ([`CourseCodec`]).
 
 pub mod client;
+mod codec;
 pub mod member;
 mod msg;
 mod node;
+mod pickle_wire;
 mod pid;
 mod profile;
 pub mod pyrepr;
@@ -25,8 +28,10 @@ pub mod server;
 mod wire;
 
 pub use client::Lab1Client;
+pub use codec::{CourseCodec, Wire};
 pub use msg::{JoinRequest, Members, Msg};
 pub use node::{render, Event, GcdNode};
+pub use pickle_wire::CoursePickle;
 pub use pid::Pid;
 pub use profile::{Names, Profile};
 pub use scenario::{build, ScenarioParams, DEFAULT_MEMBERS, PORT};

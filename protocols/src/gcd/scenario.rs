@@ -5,7 +5,7 @@ use super::client::PEER_TIMEOUT;
 use super::member::greeting;
 use super::node::{render, Event, GcdNode};
 use super::server::GcdServer;
-use super::{CourseJson, Lab1Client, Profile};
+use super::{CourseCodec, Lab1Client, Profile, Wire};
 use serde::Deserialize;
 use sim::{
     virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Fault, Liveness, Safety, Simulation,
@@ -25,6 +25,9 @@ pub struct ScenarioParams {
     /// Message names (for the wire check): f19, f23 or f24.
     #[serde(default)]
     pub profile: Profile,
+    /// Encoding for the wire check: json or pickle.
+    #[serde(default)]
+    pub wire: Wire,
     /// How long the client waits for each answer.
     #[serde(default = "default_timeout")]
     pub peer_timeout: Dur,
@@ -69,7 +72,7 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         GcdNode::Client(Lab1Client::new(gcd, timeout))
     });
     if spec.wire_check {
-        sim.set_wire_check(CourseJson::new(params.profile));
+        sim.set_wire_check(CourseCodec::new(params.wire, params.profile));
     }
     if spec.wants("greetings-correct") {
         let listed: BTreeSet<SocketAddr> = group.iter().copied().collect();

@@ -217,14 +217,15 @@ impl Codec for CourseJson {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn a(s: &str) -> SocketAddr {
         s.parse().unwrap()
     }
 
-    fn samples() -> Vec<Msg> {
+    /// One message of every kind (shared with the pickle codec's tests).
+    pub(crate) fn samples() -> Vec<Msg> {
         let members: Members = [
             (Pid::new(20, 1234561), a("127.0.0.1:55661")),
             (Pid::new(3, 7654321), a("10.0.0.2:7000")),

@@ -5,7 +5,7 @@ use super::{duration_arg, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use protocols::bully::{render, BullyNode, Feign, Peer, Timing};
-use protocols::gcd::{CourseJson, Pid, Profile};
+use protocols::gcd::{CourseCodec, Pid, Profile, Wire};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -37,6 +37,9 @@ pub struct RunArgs {
     /// Message names of a course year: f19, f23 or f24.
     #[arg(long, default_value = "f19")]
     pub profile: Profile,
+    /// Encoding on the wire: json, or pickle (what the course's Python programs speak).
+    #[arg(long, default_value = "json")]
+    pub wire: Wire,
     /// Feign failures: the next after 0–10 s, lasting 1–4 s.
     #[arg(long)]
     pub feign: bool,
@@ -83,7 +86,7 @@ pub fn run(command: BullyCommand) -> Result<Exit, String> {
         move |_, book| {
             BullyNode::Peer(Peer::new(pid, book[0], timing.clone(), feign.clone(), None))
         },
-        CourseJson::new(a.profile),
+        CourseCodec::new(a.wire, a.profile),
         render,
         |_| false,
     )?;

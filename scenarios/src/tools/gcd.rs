@@ -4,7 +4,7 @@
 use super::{duration_arg, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
-use protocols::gcd::{render, CourseJson, Event, GcdNode, GcdServer, Lab1Client, Profile};
+use protocols::gcd::{render, CourseCodec, Event, GcdNode, GcdServer, Lab1Client, Profile, Wire};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -30,6 +30,9 @@ pub struct Common {
     /// Message names of a course year: f19 (JOIN/HELLO), f23 (HOWDY), f24 (BEGIN).
     #[arg(long, default_value = "f19")]
     pub profile: Profile,
+    /// Encoding on the wire: json, or pickle (what the course's Python programs speak).
+    #[arg(long, default_value = "json")]
+    pub wire: Wire,
     /// Print the driver's log (connection errors, bad input) to stderr.
     #[arg(long, short)]
     pub verbose: bool,
@@ -106,9 +109,13 @@ fn serve(
         verbose: common.verbose,
         stamp: true,
     };
-    run_one(node, make, CourseJson::new(common.profile), render, |_| {
-        false
-    })?;
+    run_one(
+        node,
+        make,
+        CourseCodec::new(common.wire, common.profile),
+        render,
+        |_| false,
+    )?;
     Ok(Exit::Ok)
 }
 
@@ -128,7 +135,7 @@ fn hello(a: &HelloArgs) -> Result<Exit, String> {
     let report = run_one(
         node,
         move |_, book| GcdNode::Client(Lab1Client::new(book[0], timeout)),
-        CourseJson::new(a.common.profile),
+        CourseCodec::new(a.common.wire, a.common.profile),
         render,
         |e| matches!(e, Event::Finished { .. }),
     )?;

@@ -5,7 +5,7 @@ pub mod bully;
 pub mod gcd;
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, Transport};
-use protocols::gcd::{CourseJson, Msg};
+use protocols::gcd::{CourseCodec, Msg};
 use sim::Machine;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub struct OneNode {
 pub fn run_one<M, F>(
     node: OneNode,
     make: F,
-    codec: CourseJson,
+    codec: CourseCodec,
     render: impl Fn(&M::Obs) -> String,
     done: impl Fn(&M::Obs) -> bool,
 ) -> Result<LiveReport, String>
