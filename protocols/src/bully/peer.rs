@@ -134,10 +134,6 @@ impl Peer {
     pub fn phase(&self) -> Phase {
         self.phase
     }
-    /// The members this peer knows.
-    pub fn members(&self) -> &Members {
-        &self.members
-    }
 
     fn timer(&self, ctx: Ctx<'_, '_>, after: std::time::Duration, kind: TimerKind) {
         let epoch = self.epoch;

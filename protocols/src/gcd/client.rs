@@ -57,11 +57,6 @@ impl Lab1Client {
         }
     }
 
-    /// Whether the client has finished.
-    pub fn done(&self) -> bool {
-        self.stage == Stage::Done
-    }
-
     /// The first actions: join the GCD.
     pub fn start(&mut self) -> Vec<Action> {
         vec![

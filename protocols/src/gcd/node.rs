@@ -115,14 +115,6 @@ impl GcdNode {
             }
         }
     }
-
-    /// The client, if this node is one.
-    pub fn client(&self) -> Option<&Lab1Client> {
-        match self {
-            GcdNode::Client(c) => Some(c),
-            _ => None,
-        }
-    }
 }
 
 impl Machine for GcdNode {
