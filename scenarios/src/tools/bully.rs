@@ -1,7 +1,7 @@
 //! `dsim bully run`: one bully peer on real TCP, joined to a GCD, printing
 //! elections and leaders as they happen.
 
-use super::{duration_arg, run_one, OneNode, FOREVER};
+use super::one_node::{duration_arg, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use protocols::bully::{render, BullyNode, Feign, Peer, Timing};

@@ -1,7 +1,7 @@
 //! `dsim gcd ...`: the course's GCD, a Lab 1 member and the Lab 1 client on
 //! real TCP.
 
-use super::{duration_arg, run_one, OneNode, FOREVER};
+use super::one_node::{duration_arg, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use protocols::gcd::{render, CourseCodec, Event, GcdNode, GcdServer, Lab1Client, Profile, Wire};
