@@ -48,6 +48,12 @@ pub enum Command {
     /// The forex provider and subscriber on real UDP sockets.
     #[command(subcommand)]
     Forex(crate::tools::forex::ForexCommand),
+    /// Course Lab 1 on real sockets: the GCD, a member, the client.
+    #[command(subcommand)]
+    Gcd(crate::tools::gcd::GcdCommand),
+    /// Course Lab 2 on real sockets: a bully peer.
+    #[command(subcommand)]
+    Bully(crate::tools::bully::BullyCommand),
 }
 
 /// `dsim sweep`.

@@ -17,6 +17,8 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
         Command::Forex(command) => scenarios::tools::forex::run(&command),
+        Command::Gcd(command) => scenarios::tools::gcd::run(command),
+        Command::Bully(command) => scenarios::tools::bully::run(command),
     };
     match result {
         Ok(code) => code.into(),

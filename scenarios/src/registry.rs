@@ -36,6 +36,19 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[
         build: protocols::pubsub::build,
         live: None,
     },
+    ProtocolEntry {
+        name: "gcd",
+        description: "course Lab 1: a GCD lists the members, a client greets each with HELLO",
+        build: protocols::gcd::build,
+        live: None,
+    },
+    ProtocolEntry {
+        name: "bully",
+        description:
+            "course Lab 2: bully leader election over the GCD, with probes and feigned failures",
+        build: protocols::bully::build,
+        live: None,
+    },
 ];
 
 /// Finds a protocol by name.
@@ -74,4 +87,21 @@ pub const NAMED: &[(&str, &str)] = &[
         "forex-many-subscribers",
         include_str!("../named/forex-many-subscribers.json"),
     ),
+    ("gcd-hello", include_str!("../named/gcd-hello.json")),
+    (
+        "gcd-member-down",
+        include_str!("../named/gcd-member-down.json"),
+    ),
+    ("bully-startup", include_str!("../named/bully-startup.json")),
+    (
+        "bully-leader-crash",
+        include_str!("../named/bully-leader-crash.json"),
+    ),
+    (
+        "bully-partition-heal",
+        include_str!("../named/bully-partition-heal.json"),
+    ),
+    ("bully-feign", include_str!("../named/bully-feign.json")),
+    ("bully-lossy", include_str!("../named/bully-lossy.json")),
+    ("bully-churn", include_str!("../named/bully-churn.json")),
 ];

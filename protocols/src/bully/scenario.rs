@@ -1,0 +1,257 @@
+//! The `bully` protocol in the simulator: node 0 is the GCD, nodes
+//! `1..=peers` are bully peers.
+
+use super::node::{render, BullyNode};
+use super::peer::{Peer, PlantedBug};
+use super::properties::{leader_agreement, max_latency, one_leader};
+use super::timing::{Feign, Timing};
+use crate::gcd::server::{DAYS, IDS};
+use crate::gcd::{CourseCodec, GcdServer, Pid, Profile, Wire};
+use serde::Deserialize;
+use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Liveness, Safety, Simulation};
+use std::collections::BTreeSet;
+
+/// The port simulated bully nodes listen on.
+pub const PORT: u16 = 7000;
+/// Peers in a scenario that does not say.
+pub const DEFAULT_PEERS: usize = 5;
+
+/// Scenario parameters of `bully` (`params` in a scenario file).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioParams {
+    /// Message names (for the wire check): f19, f23 or f24.
+    #[serde(default)]
+    pub profile: Profile,
+    /// Encoding for the wire check: json or pickle.
+    #[serde(default)]
+    pub wire: Wire,
+    /// Timeouts and probe intervals.
+    #[serde(default)]
+    pub timing: Timing,
+    /// Feigned failures of every peer (none if absent).
+    #[serde(default)]
+    pub feign: Option<Feign>,
+    /// A planted bug in every peer (`no-coordinator-retry`).
+    #[serde(default)]
+    pub bug: Option<PlantedBug>,
+    /// Identities `[days, id]` of the peers, in node order (default: see [`default_pid`]).
+    #[serde(default)]
+    pub pids: Option<Vec<(u32, u32)>>,
+    /// Deadline after the last fault for `leader-agreement`.
+    #[serde(default = "agree_within")]
+    pub agree_within: Dur,
+    /// Quiet time before `one-leader` is checked (default: the longest probe
+    /// interval + 2 × failure timeout + coordinator timeout + 4 × max latency).
+    #[serde(default)]
+    pub settle: Option<Dur>,
+}
+
+fn agree_within() -> Dur {
+    Dur::secs(20)
+}
+
+/// The identity of peer `k` (1-based) when a scenario gives none: days
+/// `1 + 149·k mod 365`, id `1000000 + k`, so node order and identity order differ.
+/// With 5 peers the order is node 5 < 3 < 1 < 4 < 2.
+pub fn default_pid(k: usize) -> Pid {
+    Pid::new(1 + (149 * k as u32) % 365, 1_000_000 + k as u32)
+}
+
+/// Builds a `bully` simulation; `nodes` counts the peers (the GCD is added as
+/// node 0). Properties: `one-leader` (safety) and `leader-agreement`
+/// (liveness), see [`super::properties`].
+pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
+    let params: ScenarioParams =
+        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    params
+        .timing
+        .validate()
+        .map_err(|e| format!("params.timing: {e}"))?;
+    if let Some(f) = &params.feign {
+        f.validate().map_err(|e| format!("params: {e}"))?;
+    }
+    let peers = spec.nodes.unwrap_or(DEFAULT_PEERS);
+    if peers == 0 {
+        return Err("nodes: bully needs at least 1 peer".into());
+    }
+    let pids = match &params.pids {
+        None => (1..=peers).map(default_pid).collect(),
+        Some(list) => check_pids(list, peers)?,
+    };
+    let gcd = virtual_addr(0, PORT);
+    let mut sim = Simulation::new(spec.config.clone());
+    sim.add_node(gcd, || BullyNode::Gcd(GcdServer::default()));
+    for (k, pid) in pids.into_iter().enumerate() {
+        let (timing, feign, bug) = (params.timing.clone(), params.feign.clone(), params.bug);
+        sim.add_node(virtual_addr(k + 1, PORT), move || {
+            BullyNode::Peer(Peer::new(pid, gcd, timing.clone(), feign.clone(), bug))
+        });
+    }
+    if spec.wire_check {
+        sim.set_wire_check(CourseCodec::new(params.wire, params.profile));
+    }
+    if spec.wants("one-leader") {
+        let t = &params.timing;
+        let settle = params.settle.map_or(
+            t.probe_every.max.0
+                + t.failure_timeout.0 * 2
+                + t.coordinator_timeout.0
+                + max_latency(&spec.config.network) * 4,
+            |d| d.0,
+        );
+        sim.add_safety(Safety::new("one-leader", one_leader(settle)));
+    }
+    if spec.wants("leader-agreement") {
+        let (track, check) = leader_agreement();
+        sim.add_safety(Safety::new("leader-agreement (tracking)", track));
+        sim.add_liveness(Liveness::new(
+            "leader-agreement",
+            params.agree_within.0,
+            check,
+        ));
+    }
+    Ok(Box::new(Erased::new(sim, render)))
+}
+
+fn check_pids(list: &[(u32, u32)], peers: usize) -> Result<Vec<Pid>, String> {
+    if list.len() != peers {
+        return Err(format!(
+            "params.pids: {} identities for {peers} peers",
+            list.len()
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    list.iter()
+        .enumerate()
+        .map(|(i, &(days, id))| {
+            if !DAYS.contains(&days.into()) || !IDS.contains(&id.into()) {
+                return Err(format!(
+                    "params.pids[{i}]: ({days}, {id}) needs days 1..=365 and a 7-digit id"
+                ));
+            }
+            if !ids.insert(id) {
+                return Err(format!("params.pids[{i}]: id {id} is used twice"));
+            }
+            Ok(Pid::new(days, id))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim::{Fault, ScheduledFault, SimConfig};
+
+    fn run(
+        params: serde_json::Value,
+        faults: Vec<ScheduledFault>,
+        secs: u64,
+        seed: u64,
+    ) -> sim::Report {
+        let mut config = SimConfig {
+            seed,
+            faults,
+            ..SimConfig::default()
+        };
+        config.stop.duration = Some(Dur::secs(secs));
+        let mut sim = build(BuildSpec {
+            nodes: Some(5),
+            params: &params,
+            config,
+            properties: None,
+            wire_check: true,
+        })
+        .unwrap();
+        sim.run().unwrap()
+    }
+
+    fn split(at: u64) -> ScheduledFault {
+        ScheduledFault {
+            at: Dur::secs(at),
+            fault: Fault::Partition {
+                a: vec![1, 3, 5],
+                b: vec![2, 4],
+                one_way: false,
+            },
+        }
+    }
+
+    #[test]
+    fn default_identities_are_valid_distinct_and_not_in_node_order() {
+        let pids: Vec<Pid> = (1..=5).map(default_pid).collect();
+        assert!(check_pids(&pids.iter().map(|p| (p.days, p.id)).collect::<Vec<_>>(), 5).is_ok());
+        let mut sorted = pids.clone();
+        sorted.sort();
+        assert_ne!(sorted, pids);
+        assert_eq!(pids.iter().max(), Some(&default_pid(2)));
+    }
+
+    #[test]
+    fn bad_params_are_named() {
+        for (params, expect) in [
+            (
+                serde_json::json!({"failure_timeout": "1s"}),
+                "failure_timeout",
+            ),
+            (
+                serde_json::json!({"pids": [[1, 1000000]]}),
+                "1 identities for 5 peers",
+            ),
+            (
+                serde_json::json!({"pids": [[1, 1000000], [2, 1000000], [3, 1000002], [4, 1000003], [5, 1000004]]}),
+                "used twice",
+            ),
+            (
+                serde_json::json!({"pids": [[0, 1000000], [2, 1000001], [3, 1000002], [4, 1000003], [5, 1000004]]}),
+                "pids[0]",
+            ),
+            (serde_json::json!({"bug": "off-by-one"}), "off-by-one"),
+            (serde_json::json!({"profile": "f20"}), "f20"),
+            (
+                serde_json::json!({"timing": {"probe_every": {"min": "3s", "max": "1s"}}}),
+                "probe_every",
+            ),
+        ] {
+            let err = build(BuildSpec {
+                nodes: Some(5),
+                params: &params,
+                config: SimConfig::default(),
+                properties: None,
+                wire_check: false,
+            })
+            .err()
+            .unwrap();
+            assert!(err.contains(expect), "{params}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_lasting_partition_keeps_one_leader_per_side_without_violation() {
+        let report = run(serde_json::json!({}), vec![split(3)], 30, 4);
+        assert!(report.violation.is_none(), "{:?}", report.violation);
+    }
+
+    #[test]
+    fn one_leader_reports_two_leaders_when_the_settle_time_is_too_short() {
+        // After the heal the lower leader needs up to a probe interval to
+        // notice the higher one: a 1 ms settle time catches both leading.
+        let heal = ScheduledFault {
+            at: Dur::secs(10),
+            fault: Fault::Heal,
+        };
+        let report = run(
+            serde_json::json!({"settle": "1ms"}),
+            vec![split(3), heal],
+            30,
+            4,
+        );
+        let v = report.violation.expect("two leaders after the heal");
+        assert_eq!(v.property, "one-leader");
+        assert!(
+            v.message.contains("both consider themselves leader"),
+            "{}",
+            v.message
+        );
+    }
+}

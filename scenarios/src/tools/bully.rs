@@ -1,0 +1,94 @@
+//! `dsim bully run`: one bully peer on real TCP, joined to a GCD, printing
+//! elections and leaders as they happen.
+
+use super::one_node::{duration_arg, run_one, OneNode, FOREVER};
+use crate::commands::Exit;
+use clap::{Args, Subcommand};
+use protocols::bully::{render, BullyNode, Feign, Peer, Timing};
+use protocols::gcd::{CourseCodec, Pid, Profile, Wire};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// `dsim bully ...`.
+#[derive(Debug, Subcommand)]
+pub enum BullyCommand {
+    /// Run a bully peer: join the GCD, take part in elections, probe the leader.
+    #[command(
+        after_help = "Example:\n  dsim gcd serve --listen 127.0.0.1:23600 &\n  dsim bully run --gcd 127.0.0.1:23600 --days 20 --id 1234561\n  dsim bully run --gcd 127.0.0.1:23600 --days 42 --id 7654321 --feign"
+    )]
+    Run(RunArgs),
+}
+
+/// `dsim bully run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The GCD, as HOST:PORT (an IP address).
+    #[arg(long)]
+    pub gcd: SocketAddr,
+    /// Days until the birthday (first part of the identity).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+    /// Seven-digit student id (second part of the identity).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1_000_000..=9_999_999))]
+    pub id: u32,
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, default_value_t = SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))]
+    pub listen: SocketAddr,
+    /// Message names of a course year: f19, f23 or f24.
+    #[arg(long, default_value = "f19")]
+    pub profile: Profile,
+    /// Encoding on the wire: json, or pickle (what the course's Python programs speak).
+    #[arg(long, default_value = "json")]
+    pub wire: Wire,
+    /// Feign failures: the next after 0–10 s, lasting 1–4 s.
+    #[arg(long)]
+    pub feign: bool,
+    /// No OK within this time: declare victory.
+    #[arg(long, default_value = "2s", value_parser = duration_arg)]
+    pub failure_timeout: Duration,
+    /// An OK but no COORDINATOR within this time: start again.
+    #[arg(long, default_value = "4s", value_parser = duration_arg)]
+    pub coordinator_timeout: Duration,
+    /// Stop after this long (default: run until interrupted).
+    #[arg(long = "for", value_parser = duration_arg)]
+    pub run_for: Option<Duration>,
+    /// Print the driver's log (connection errors, bad input) to stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Runs a `dsim bully` verb.
+pub fn run(command: BullyCommand) -> Result<Exit, String> {
+    let BullyCommand::Run(a) = command;
+    if a.listen.ip().is_unspecified() {
+        return Err(format!(
+            "--listen {}: give the address peers should reach (e.g. 127.0.0.1:0), not a wildcard",
+            a.listen
+        ));
+    }
+    let timing = Timing {
+        failure_timeout: sim::Dur(a.failure_timeout),
+        coordinator_timeout: sim::Dur(a.coordinator_timeout),
+        ..Timing::default()
+    };
+    timing.validate()?;
+    let pid = Pid::new(a.days, a.id);
+    let feign = a.feign.then(Feign::default);
+    let node = OneNode {
+        book: vec![a.gcd, a.listen],
+        index: 1,
+        duration: a.run_for.unwrap_or(FOREVER),
+        verbose: a.verbose,
+        stamp: true,
+    };
+    run_one(
+        node,
+        move |_, book| {
+            BullyNode::Peer(Peer::new(pid, book[0], timing.clone(), feign.clone(), None))
+        },
+        CourseCodec::new(a.wire, a.profile),
+        render,
+        |_| false,
+    )?;
+    Ok(Exit::Ok)
+}
