@@ -36,7 +36,7 @@
 //! subset needed here is a few hundred lines, so it is written out instead.
 //!
 //! The test vectors were produced by `pickle.dumps` in Python 3.11; the
-//! script is `protocols/src/pickle/testdata/gen_vectors.py`.
+//! scripts are in `protocols/src/pickle/testdata/`.
 
 mod codec;
 mod decode;

@@ -105,16 +105,14 @@ fn accessors_read_the_course_messages() {
     let join = decode(v::MSG_JOIN_PID).unwrap();
     let (name, data) = join.message_parts().unwrap();
     assert_eq!(name, "JOIN");
-    let [pid, addr] = data.expect_tuple(2, "JOIN data").unwrap() else {
-        panic!("not a pair")
-    };
+    let [pid, addr] = data.expect_tuple("JOIN data").unwrap();
     assert_eq!(
-        pid.expect_tuple(2, "pid").unwrap()[1]
+        pid.expect_tuple::<2>("pid").unwrap()[1]
             .expect_int("su_id")
             .unwrap(),
         1234561
     );
-    let port: u16 = addr.expect_tuple(2, "addr").unwrap()[1]
+    let port: u16 = addr.expect_tuple::<2>("addr").unwrap()[1]
         .expect_int_as("port")
         .unwrap();
     assert_eq!(port, 55661);
@@ -151,6 +149,8 @@ fn shape_errors_name_the_context_and_what_was_found() {
         .to_string()
         .contains("u16"));
     assert!(Value::Int(3).message_parts().is_err());
+    let pair = Value::from((1, 2));
+    assert!(pair.expect_tuple::<3>("triple").unwrap_err().to_string().contains("a 3-tuple"));
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod vectors {
 
 mod cases;
 mod codec;
+mod corpus;
 mod decoding;
 mod encoding;
 mod errors;
