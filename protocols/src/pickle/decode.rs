@@ -85,9 +85,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
             let claimed = frame_claim(&op, limits)?;
             if claimed > (bytes.len() - op.end) as u64 {
                 return Err(Error::Truncated {
-                    needed: (op.end as u64)
-                        .saturating_add(claimed)
-                        .min(usize::MAX as u64) as usize,
+                    needed: op.end + claimed as usize,
                     have: bytes.len(),
                 });
             }

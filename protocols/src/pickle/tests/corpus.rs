@@ -21,7 +21,10 @@ fn pickles() -> Vec<&'static [u8]> {
 fn the_corpus_is_complete() {
     let pickles = pickles();
     assert_eq!(pickles.len(), 200);
-    assert_eq!(pickles.iter().map(|p| p.len() + 4).sum::<usize>(), CORPUS.len());
+    assert_eq!(
+        pickles.iter().map(|p| p.len() + 4).sum::<usize>(),
+        CORPUS.len()
+    );
 }
 
 #[test]

@@ -150,7 +150,11 @@ fn shape_errors_name_the_context_and_what_was_found() {
         .contains("u16"));
     assert!(Value::Int(3).message_parts().is_err());
     let pair = Value::from((1, 2));
-    assert!(pair.expect_tuple::<3>("triple").unwrap_err().to_string().contains("a 3-tuple"));
+    assert!(pair
+        .expect_tuple::<3>("triple")
+        .unwrap_err()
+        .to_string()
+        .contains("a 3-tuple"));
 }
 
 #[test]
