@@ -26,6 +26,16 @@
 //! - [`PickleCodec`] plugs message types implementing [`ToPickle`] and
 //!   [`FromPickle`] into [`sim::Codec`].
 //!
+//! ```
+//! use protocols::pickle::{decode, encode, frame_len, Value};
+//!
+//! let join = Value::from(("JOIN", ((20, 1234561), ("127.0.0.1", 55661))));
+//! let bytes = encode(&join).unwrap(); // what Python's pickle.dumps(join) gives
+//! assert_eq!(frame_len(&bytes).unwrap(), Some(bytes.len()));
+//! assert_eq!(decode(&bytes).unwrap(), join);
+//! assert_eq!(join.to_string(), "('JOIN', ((20, 1234561), ('127.0.0.1', 55661)))");
+//! ```
+//!
 //! ## Why not `serde-pickle`
 //!
 //! `serde-pickle` (1.2 on crates.io) decodes these pickles, but it does not
