@@ -38,9 +38,9 @@
 //!         let (name, data) = value.message_parts()?;
 //!         match name {
 //!             "JOIN" => {
-//!                 let [pid, addr] = data.expect_tuple(2, "JOIN data")? else { unreachable!() };
-//!                 let [days, su_id] = pid.expect_tuple(2, "JOIN pid")? else { unreachable!() };
-//!                 let [host, port] = addr.expect_tuple(2, "JOIN address")? else { unreachable!() };
+//!                 let [pid, addr] = data.expect_tuple("JOIN data")?;
+//!                 let [days, su_id] = pid.expect_tuple("JOIN pid")?;
+//!                 let [host, port] = addr.expect_tuple("JOIN address")?;
 //!                 Ok(Msg::Join {
 //!                     pid: (days.expect_int("days")?, su_id.expect_int("SU id")?),
 //!                     host: host.expect_str("host")?.to_owned(),
@@ -211,5 +211,18 @@ impl<M: ToPickle + FromPickle> Codec for PickleCodec<M> {
 
     fn decode_frame(&self, frame: &[u8]) -> Result<M, CodecError> {
         self.decode(frame)
+    }
+}
+
+impl ToPickle for Value {
+    fn to_pickle(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl FromPickle for Value {
+    /// Any decoded value as is: `PickleCodec<Value>` carries raw Python objects.
+    fn from_pickle(value: &Value) -> Result<Self, Error> {
+        Ok(value.clone())
     }
 }

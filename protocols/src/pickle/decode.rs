@@ -82,13 +82,12 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
             return machine.build(root, limits.max_depth, &mut budget, limits);
         }
         if op.code == FRAME {
-            let claimed = u64::from_le_bytes(op.arg.try_into().unwrap_or_default());
-            let have = (bytes.len() - op.end) as u64;
-            if claimed > have {
-                return Err(malformed(
-                    &op,
-                    format!("frame of {claimed} bytes but only {have} follow"),
-                ));
+            let claimed = frame_claim(&op, limits)?;
+            if claimed > (bytes.len() - op.end) as u64 {
+                return Err(Error::Truncated {
+                    needed: op.end + claimed as usize,
+                    have: bytes.len(),
+                });
             }
         }
         machine.step(&op, limits)?;
@@ -125,6 +124,19 @@ fn malformed(op: &Op<'_>, why: impl Into<String>) -> Error {
         offset: op.offset,
         why: why.into(),
     }
+}
+
+/// The length a `FRAME` opcode announces, if within the message limit.
+pub(crate) fn frame_claim(op: &Op<'_>, limits: &Limits) -> Result<u64, Error> {
+    let claimed = le_uint(op.arg);
+    if claimed > limits.max_message as u64 {
+        return Err(Error::TooLarge {
+            what: "frame length",
+            claimed,
+            max: limits.max_message as u64,
+        });
+    }
+    Ok(claimed)
 }
 
 /// The little-endian unsigned integer in `bytes` (at most 8 of them).
@@ -239,7 +251,7 @@ impl Machine {
 
     /// Pairs up the items above a mark as dict (key, value) pairs.
     fn pairs_of(&self, items: &[usize], op: &Op<'_>) -> Result<Vec<(usize, usize)>, Error> {
-        if items.len() % 2 != 0 {
+        if !items.len().is_multiple_of(2) {
             return Err(malformed(op, "odd number of items for a dict"));
         }
         let pairs: Vec<_> = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();

@@ -4,9 +4,9 @@
 //! opcode. [`frame_len`] walks the opcodes (checking every length field
 //! against the bytes present and the size limit) until it reaches `STOP`.
 
-use super::decode::Limits;
+use super::decode::{frame_claim, Limits};
 use super::error::Error;
-use super::opcodes::{PROTO, STOP};
+use super::opcodes::{FRAME, PROTO, STOP};
 use super::tokens::{next_op, Step};
 
 /// The total length of the pickle at the start of `buf`, up to and including
@@ -41,6 +41,9 @@ pub fn frame_len_with(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Erro
             Step::Op(op) => {
                 if op.code == PROTO {
                     check_protocol(op.arg[0], op.offset)?;
+                }
+                if op.code == FRAME {
+                    frame_claim(&op, limits)?;
                 }
                 pos = op.end;
             }

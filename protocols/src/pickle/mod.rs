@@ -26,6 +26,16 @@
 //! - [`PickleCodec`] plugs message types implementing [`ToPickle`] and
 //!   [`FromPickle`] into [`sim::Codec`].
 //!
+//! ```
+//! use protocols::pickle::{decode, encode, frame_len, Value};
+//!
+//! let join = Value::from(("JOIN", ((20, 1234561), ("127.0.0.1", 55661))));
+//! let bytes = encode(&join).unwrap(); // what Python's pickle.dumps(join) gives
+//! assert_eq!(frame_len(&bytes).unwrap(), Some(bytes.len()));
+//! assert_eq!(decode(&bytes).unwrap(), join);
+//! assert_eq!(join.to_string(), "('JOIN', ((20, 1234561), ('127.0.0.1', 55661)))");
+//! ```
+//!
 //! ## Why not `serde-pickle`
 //!
 //! `serde-pickle` (1.2 on crates.io) decodes these pickles, but it does not
@@ -36,7 +46,7 @@
 //! subset needed here is a few hundred lines, so it is written out instead.
 //!
 //! The test vectors were produced by `pickle.dumps` in Python 3.11; the
-//! script is `protocols/src/pickle/testdata/gen_vectors.py`.
+//! scripts are in `protocols/src/pickle/testdata/`.
 
 mod codec;
 mod decode;

@@ -242,12 +242,12 @@ impl Value {
         })
     }
 
-    /// The items of a tuple of exactly `n` items, or a [`Error::Shape`].
-    pub fn expect_tuple(&self, n: usize, context: &str) -> Result<&[Value], Error> {
-        match self.as_tuple() {
-            Some(items) if items.len() == n => Ok(items),
-            _ => Err(self.unexpected(context, &format!("a {n}-tuple"))),
-        }
+    /// The items of a tuple of exactly `N` items, as an array to destructure:
+    /// `let [pid, addr] = data.expect_tuple("JOIN data")?;`
+    pub fn expect_tuple<const N: usize>(&self, context: &str) -> Result<&[Value; N], Error> {
+        self.as_tuple()
+            .and_then(|items| items.try_into().ok())
+            .ok_or_else(|| self.unexpected(context, &format!("a {N}-tuple")))
     }
 
     /// The items of a list, or a [`Error::Shape`].
