@@ -34,7 +34,7 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[
         description:
             "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
         build: protocols::pubsub::build,
-        live: None,
+        live: Some(live::forex::run),
     },
     ProtocolEntry {
         name: "gcd",
@@ -47,7 +47,7 @@ pub const PROTOCOLS: &[ProtocolEntry] = &[
         description:
             "course Lab 2: bully leader election over the GCD, with probes and feigned failures",
         build: protocols::bully::build,
-        live: None,
+        live: Some(live::bully::run),
     },
 ];
 

@@ -88,3 +88,52 @@ fn ctrl_c_stops_a_live_run_with_a_summary() {
     assert_eq!(v["stop"], "interrupted", "{v}");
     assert!(v["delivered"].as_u64().unwrap() > 0, "{v}");
 }
+
+fn live_observations(name: &str, text: &str, net: &str) -> Vec<String> {
+    let path = scenario_file(name, text);
+    let out = dsim(&["run", path.to_str().unwrap(), "--net", net, "-o", "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["stop"], "duration", "{v}");
+    assert_eq!(v["counters"]["decode_errors"], 0, "{v}");
+    v["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn forex_runs_live_over_udp_and_finds_arbitrage() {
+    let seen = live_observations(
+        "forex.json",
+        r#"{ "protocol": "forex", "nodes": 2, "stop": { "duration": "2500ms" } }"#,
+        "udp",
+    );
+    assert!(
+        seen.iter()
+            .any(|t| t.starts_with("registering subscription")),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|t| t.starts_with("ARBITRAGE:")), "{seen:?}");
+}
+
+#[test]
+fn bully_runs_live_over_tcp_and_elects_the_highest_identity() {
+    let seen = live_observations(
+        "bully.json",
+        r#"{ "protocol": "bully", "nodes": 3, "params": { "pids": [[150, 1000001], [299, 1000002], [83, 1000003]] },
+             "stop": { "duration": "4s" } }"#,
+        "tcp",
+    );
+    // Lower peers may lead for a moment before the highest joins; the last
+    // announcement names the highest identity.
+    let leaders: Vec<&String> = seen
+        .iter()
+        .filter(|t| t.starts_with("Leader is now") || t.starts_with("Victory by"))
+        .collect();
+    let last = leaders.last().expect("no leader was announced");
+    assert!(last.contains("(299, 1000002)"), "{leaders:?}");
+}

@@ -75,10 +75,7 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
     if peers == 0 {
         return Err("nodes: bully needs at least 1 peer".into());
     }
-    let pids = match &params.pids {
-        None => (1..=peers).map(default_pid).collect(),
-        Some(list) => check_pids(list, peers)?,
-    };
+    let pids = params.peer_pids(peers)?;
     let gcd = virtual_addr(0, PORT);
     let mut sim = Simulation::new(spec.config.clone());
     sim.add_node(gcd, || BullyNode::Gcd(GcdServer::default()));
@@ -112,6 +109,16 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         ));
     }
     Ok(Box::new(Erased::new(sim, render)))
+}
+
+impl ScenarioParams {
+    /// The identities of `peers` peers: `pids` if given (checked), else the defaults.
+    pub fn peer_pids(&self, peers: usize) -> Result<Vec<Pid>, String> {
+        match &self.pids {
+            None => Ok((1..=peers).map(default_pid).collect()),
+            Some(list) => check_pids(list, peers),
+        }
+    }
 }
 
 fn check_pids(list: &[(u32, u32)], peers: usize) -> Result<Vec<Pid>, String> {

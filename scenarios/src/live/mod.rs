@@ -8,6 +8,8 @@
 //! observations exactly as in simulation, and stops early when the protocol's
 //! completion predicate holds.
 
+pub mod bully;
+pub mod forex;
 pub mod hot_potato;
 
 use crate::scenario::Scenario;
