@@ -105,3 +105,27 @@ pub fn run(
         _ => Ok((report, sim)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_on_missing_nodes_are_named_with_their_place() {
+        let dir = std::env::temp_dir().join(format!("dsim-runner-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad-node.json");
+        std::fs::write(
+            &path,
+            "{\"protocol\": \"hot-potato\", \"nodes\": 3,\n \"faults\": [{\"at\": \"1s\", \"fault\": {\"kind\": \"crash\", \"node\": 9}}]}",
+        )
+        .unwrap();
+        let err = resolve(path.to_str().unwrap()).unwrap_err().0;
+        assert!(err.contains("bad-node.json:2:13:"), "{err}");
+        assert!(err.contains("field `faults[0]`"), "{err}");
+        assert!(
+            err.contains("node 9 does not exist (there are 3 nodes"),
+            "{err}"
+        );
+    }
+}

@@ -214,12 +214,6 @@ mod tests {
                 "protocol",
                 "carrier-pigeon",
             ),
-            (
-                "{\"protocol\": \"hot-potato\", \"nodes\": 3,\n \"faults\": [{\"at\": \"1s\", \"fault\": {\"kind\": \"crash\", \"node\": 9}}]}",
-                "bad.json:2:13:",
-                "faults[0]",
-                "node 9",
-            ),
         ];
         for (text, place, field, what) in cases {
             let err = Scenario::parse("bad.json", text).unwrap_err().0;

@@ -2,6 +2,8 @@
 //! named scenario on a handful of seeds, same seed same digest, and the
 //! planted bug caught by a seed sweep that the correct version passes.
 
+mod sweep_support;
+
 use scenarios::runner;
 use scenarios::scenario::Scenario;
 
@@ -51,24 +53,13 @@ fn with_bug(mut scenario: Scenario) -> Scenario {
     scenario
 }
 
-/// The first seed in `seeds` whose run violates a property.
-fn first_violation(scenario: &Scenario, seeds: std::ops::Range<u64>) -> Option<(u64, String)> {
-    seeds.into_iter().find_map(|seed| {
-        let mut sim = runner::build(scenario, seed).unwrap();
-        let report = sim.run().unwrap();
-        report
-            .violation
-            .map(|v| (seed, format!("{}: {}", v.property, v.message)))
-    })
-}
-
 #[test]
 fn planted_bug_is_found_within_1000_seeds_and_the_correct_version_passes_them() {
     let mut correct = named("bully-leader-crash");
     // 2,000 runs: skip the codec round trip (the named-scenario test covers it).
     correct.wire_check = false;
-    let (seed, why) = first_violation(&with_bug(correct.clone()), 0..1000)
+    let (seed, property, why) = sweep_support::first_failure(&with_bug(correct.clone()), 1000)
         .expect("the sweep finds the planted bug");
-    assert!(why.starts_with("leader-agreement"), "seed {seed}: {why}");
-    assert_eq!(first_violation(&correct, 0..1000), None);
+    assert_eq!(property, "leader-agreement", "seed {seed}: {why}");
+    assert_eq!(sweep_support::first_failure(&correct, 1000), None);
 }

@@ -1,6 +1,8 @@
 //! The forex scenarios with every property checked, and the planted bugs a
 //! seed sweep must catch.
 
+mod sweep_support;
+
 use scenarios::runner;
 use scenarios::scenario::Scenario;
 
@@ -133,12 +135,10 @@ fn short(bug: &str) -> Scenario {
     .unwrap()
 }
 
-/// The first seed below 1000 whose run violates a property, with the property.
+/// The first seed below 1000 whose run violates a property, with the
+/// property, found by the same sweep as `dsim sweep --seeds 0..1000`.
 fn first_failure(scenario: &Scenario) -> Option<(u64, String)> {
-    (0..1000).find_map(|seed| {
-        let (report, _) = runner::run(scenario, seed, None).unwrap();
-        report.violation.map(|v| (seed, v.property))
-    })
+    sweep_support::first_failure(scenario, 1000).map(|(seed, property, _)| (seed, property))
 }
 
 #[test]

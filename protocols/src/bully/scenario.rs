@@ -64,13 +64,7 @@ pub fn default_pid(k: usize) -> Pid {
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
     let params: ScenarioParams =
         serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
-    params
-        .timing
-        .validate()
-        .map_err(|e| format!("params.timing: {e}"))?;
-    if let Some(f) = &params.feign {
-        f.validate().map_err(|e| format!("params: {e}"))?;
-    }
+    params.check()?;
     let peers = spec.nodes.unwrap_or(DEFAULT_PEERS);
     if peers == 0 {
         return Err("nodes: bully needs at least 1 peer".into());
@@ -112,6 +106,17 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
 }
 
 impl ScenarioParams {
+    /// Checks the timings and the feigned-failure settings.
+    pub fn check(&self) -> Result<(), String> {
+        self.timing
+            .validate()
+            .map_err(|e| format!("params.timing: {e}"))?;
+        if let Some(f) = &self.feign {
+            f.validate().map_err(|e| format!("params: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// The identities of `peers` peers: `pids` if given (checked), else the defaults.
     pub fn peer_pids(&self, peers: usize) -> Result<Vec<Pid>, String> {
         match &self.pids {

@@ -11,13 +11,7 @@ use protocols::gcd::{CourseCodec, GcdServer};
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
     let params: ScenarioParams =
         serde_json::from_value(spec.scenario.params.clone()).map_err(|e| format!("params: {e}"))?;
-    params
-        .timing
-        .validate()
-        .map_err(|e| format!("params.timing: {e}"))?;
-    if let Some(f) = &params.feign {
-        f.validate().map_err(|e| format!("params: {e}"))?;
-    }
+    params.check()?;
     let peers = spec.scenario.nodes.unwrap_or(DEFAULT_PEERS);
     if peers == 0 {
         return Err("nodes: bully needs at least 1 peer".into());

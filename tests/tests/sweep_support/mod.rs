@@ -1,0 +1,40 @@
+//! Planted-bug tests sweep seeds exactly as `dsim sweep` does.
+
+use scenarios::runner::Resolved;
+use scenarios::scenario::Scenario;
+use scenarios::shard::{SeedRange, Shard};
+use scenarios::sweep::{sweep, Progress, SweepOptions};
+use std::time::Duration;
+
+/// `dsim sweep <scenario> --seeds 0..seeds --jobs 2`: the first failing seed
+/// with its property and message, or `None` when every seed passes.
+pub fn first_failure(scenario: &Scenario, seeds: u64) -> Option<(u64, String, String)> {
+    let resolved = Resolved {
+        name: "planted-bug-test".into(),
+        scenario: scenario.clone(),
+    };
+    let range: SeedRange = format!("0..{seeds}").parse().unwrap();
+    let shard: Shard = "1/1".parse().unwrap();
+    let options = SweepOptions {
+        jobs: 2,
+        keep_going: false,
+    };
+    let outcome = sweep(
+        &resolved,
+        range,
+        shard,
+        options,
+        &Progress::default(),
+        Duration::from_secs(3600),
+        &mut |_| {},
+    )
+    .unwrap();
+    if outcome.failures.is_empty() {
+        assert_eq!(outcome.runs, seeds, "a passing sweep runs every seed");
+    }
+    outcome
+        .failures
+        .into_iter()
+        .next()
+        .map(|f| (f.seed, f.property, f.message))
+}
