@@ -58,13 +58,15 @@ fn in_process(transport: Transport) {
     );
 }
 
+/// `n` loopback ports that are free for both UDP and TCP, chosen below the
+/// kernel's ephemeral range (32768+) so that no child's outgoing TCP
+/// connection can take a port another child has yet to bind.
 fn free_ports(n: usize) -> Vec<SocketAddr> {
-    let sockets: Vec<UdpSocket> = (0..n)
-        .map(|_| UdpSocket::bind("127.0.0.1:0").expect("bind"))
-        .collect();
-    sockets
-        .iter()
-        .map(|s| s.local_addr().expect("addr"))
+    let base = 20_000 + (std::process::id() % 10_000) as u16;
+    (0..10_000u16)
+        .map(|i| SocketAddr::from(([127, 0, 0, 1], 20_000 + (base - 20_000 + i) % 10_000)))
+        .filter(|a| UdpSocket::bind(a).is_ok() && std::net::TcpListener::bind(a).is_ok())
+        .take(n)
         .collect()
 }
 
