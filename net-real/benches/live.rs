@@ -37,6 +37,10 @@ fn run_potato(
 ) -> (u64, f64) {
     let mut config = ClusterConfig::loopback(transport, book.len());
     config.addrs = book;
+    // One process per node: give every process time to bind before tokens fly.
+    if local.is_some() {
+        config.start_after = Duration::from_millis(500);
+    }
     config.local = local;
     config.duration = RUN;
     let report = run_cluster(config, potato, JsonCodec::<Token>::new(), |_| {

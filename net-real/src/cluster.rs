@@ -69,6 +69,7 @@ where
         stats: Arc::new(Stats::default()),
         events: Events::new(tx, clock),
         clock,
+        start_after: config.start_after,
     };
     let mut run = Run {
         shared,

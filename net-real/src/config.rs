@@ -96,6 +96,10 @@ pub struct ClusterConfig {
     pub seed: Option<u64>,
     /// Set it (e.g. from a Ctrl-C handler) to end the run early and cleanly.
     pub stop: Arc<AtomicBool>,
+    /// How long local nodes listen before their machines start: with one
+    /// node per process, long enough for every process to bind its socket, so
+    /// first messages are not sent to peers that are not listening yet.
+    pub start_after: Duration,
 }
 
 impl ClusterConfig {
@@ -110,6 +114,7 @@ impl ClusterConfig {
             schedule: Vec::new(),
             seed: None,
             stop: Arc::new(AtomicBool::new(false)),
+            start_after: Duration::ZERO,
         }
     }
 

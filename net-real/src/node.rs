@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 /// A bound socket, before its node starts.
 pub(crate) enum Bound {
@@ -55,7 +56,13 @@ pub(crate) struct Shared<M: Machine, C> {
     pub(crate) stats: Arc<Stats>,
     pub(crate) events: Events<M::Obs>,
     pub(crate) clock: Clock,
+    /// How long a node waits, listening, before its machine starts (first
+    /// incarnation only; a restarted node starts at once).
+    pub(crate) start_after: Duration,
 }
+
+/// How often a node waiting to start checks whether it was stopped.
+const STOP_POLL: Duration = Duration::from_millis(20);
 
 /// A started node: its threads, and how to reach and stop them.
 pub(crate) struct RunningNode<Msg, O> {
@@ -177,9 +184,25 @@ where
     };
     let (factory, book) = (shared.factory.clone(), shared.book.clone());
     let rng = node_rng(shared.seed, &me, incarnation);
+    let start_after = match incarnation {
+        0 => shared.start_after,
+        _ => Duration::ZERO,
+    };
+    let started = node.stop.clone();
     let spawned = thread::Builder::new()
         .name(format!("node-{index}"))
-        .spawn(move || Driver::new(factory(index, &book), rng, io).run(&rx));
+        .spawn(move || {
+            // Messages that arrive meanwhile wait in the inbox.
+            let until = Instant::now() + start_after;
+            while !started.load(Ordering::Relaxed) && Instant::now() < until {
+                thread::sleep(
+                    until
+                        .saturating_duration_since(Instant::now())
+                        .min(STOP_POLL),
+                );
+            }
+            Driver::new(factory(index, &book), rng, io).run(&rx)
+        });
     match spawned {
         Ok(handle) => {
             node.threads.push(handle);

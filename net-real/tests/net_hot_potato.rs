@@ -72,3 +72,18 @@ fn the_stop_flag_ends_a_run_early() {
     assert_eq!(run.report.stop, LiveStop::Interrupted);
     assert!(run.report.wall_time < Duration::from_secs(5));
 }
+
+#[test]
+fn machines_start_after_the_configured_delay_and_lose_nothing() {
+    let mut config = ClusterConfig::loopback(Transport::Tcp, N);
+    config.duration = Duration::from_secs(20);
+    config.start_after = Duration::from_millis(400);
+    let run = hot_potato(config, K, H);
+    assert_eq!(run.report.stop, LiveStop::Done, "{:?}", run.logs);
+    assert_eq!(run.retired.len(), N * K as usize);
+    assert!(
+        run.report.wall_time >= Duration::from_millis(400),
+        "finished in {:?}, before the machines were due to start",
+        run.report.wall_time
+    );
+}
