@@ -16,6 +16,7 @@
 
 pub mod client;
 mod codec;
+mod host;
 pub mod member;
 mod msg;
 mod node;

@@ -19,7 +19,7 @@
 use super::{JoinRequest, Members, Msg, Pid, Profile};
 use crate::pickle::{Error, FromPickle, PickleCodec, ToPickle, Value};
 use sim::{Codec, CodecError};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 /// A decoded pickle or a raw text reply, before the profile gives it a meaning.
 enum Raw {
@@ -209,15 +209,7 @@ fn addr(host: &Value, port: &Value) -> Result<SocketAddr, String> {
     let text = host
         .as_str()
         .ok_or_else(|| format!("host {} is not a str", short(host)))?;
-    let ip: IpAddr = if text == "localhost" {
-        IpAddr::from([127, 0, 0, 1])
-    } else {
-        text.parse()
-            .map_err(|_| format!("host '{text}' is not an IP address"))?
-    };
-    let port = u16::try_from(int(port, "port")?)
-        .map_err(|_| format!("port {} is out of range", short(port)))?;
-    Ok(SocketAddr::new(ip, port))
+    super::host::socket_addr(text, int(port, "port")?)
 }
 
 fn pair<'v>(v: &'v Value, what: &str) -> Result<[&'v Value; 2], String> {

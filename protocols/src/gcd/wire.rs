@@ -19,7 +19,7 @@
 use super::{JoinRequest, Members, Msg, Pid, Profile};
 use serde_json::{json, Value};
 use sim::{Codec, CodecError};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 /// The course messages as JSON, with one profile's names.
 #[derive(Clone, Copy, Debug, Default)]
@@ -165,15 +165,7 @@ fn addr(host: &Value, port: &Value) -> Result<SocketAddr, String> {
     let text = host
         .as_str()
         .ok_or_else(|| format!("host {} is not text", short(host)))?;
-    let ip: IpAddr = if text == "localhost" {
-        IpAddr::from([127, 0, 0, 1])
-    } else {
-        text.parse()
-            .map_err(|_| format!("host `{text}` is not an IP address"))?
-    };
-    let port = u16::try_from(int(port, "port")?)
-        .map_err(|_| format!("port {} is out of range", short(port)))?;
-    Ok(SocketAddr::new(ip, port))
+    super::host::socket_addr(text, int(port, "port")?)
 }
 
 fn pair<'v>(v: &'v Value, what: &str) -> Result<[&'v Value; 2], String> {
