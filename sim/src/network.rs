@@ -237,44 +237,42 @@ impl Network {
     /// recorded: drawn ones in [`DecisionMode::Record`], table entries and
     /// fallbacks in [`DecisionMode::Explicit`].
     pub fn route(&mut self, from: u32, to: u32, now_ns: u64) -> Result<Fate, DropCause> {
-        let fate = match &self.mode {
-            DecisionMode::Random => {
-                if !self.partitions.is_empty() && self.blocked(from, to) {
-                    return Err(DropCause::Partition);
-                }
-                let model = self.model(from, to);
-                sample_fate(&model, &mut self.rng)
-            }
-            DecisionMode::Record | DecisionMode::Explicit(_) => {
-                let count = self.link_counts.entry((from, to)).or_insert(0);
-                let msg = LinkMsg {
-                    from: from as usize,
-                    to: to as usize,
-                    n: *count,
-                };
-                *count += 1;
-                if !self.partitions.is_empty() && self.blocked(from, to) {
-                    return Err(DropCause::Partition);
-                }
-                let model = self.model(from, to);
-                let fate = match &self.mode {
-                    DecisionMode::Explicit(table) => {
-                        table.get(&msg).copied().unwrap_or(Fate::Deliver {
-                            latency_ns: model.nominal_ns,
-                        })
-                    }
-                    _ => sample_fate(&model, &mut self.rng),
-                };
-                self.recorded.push(Decision { msg, fate });
-                fate
-            }
+        let numbered = match self.mode {
+            DecisionMode::Random => None,
+            DecisionMode::Record | DecisionMode::Explicit(_) => Some(self.number(from, to)),
         };
-        let fifo = self.model(from, to).fifo;
-        Ok(if fifo {
+        if !self.partitions.is_empty() && self.blocked(from, to) {
+            return Err(DropCause::Partition);
+        }
+        let model = self.model(from, to);
+        let fate = match (&self.mode, numbered) {
+            (DecisionMode::Explicit(table), Some(msg)) => {
+                table.get(&msg).copied().unwrap_or(Fate::Deliver {
+                    latency_ns: model.nominal_ns,
+                })
+            }
+            _ => sample_fate(&model, &mut self.rng),
+        };
+        if let Some(msg) = numbered {
+            self.recorded.push(Decision { msg, fate });
+        }
+        Ok(if model.fifo {
             self.apply_fifo(from, to, now_ns, fate)
         } else {
             fate
         })
+    }
+
+    /// The stable identity of the next message on `from -> to`.
+    fn number(&mut self, from: u32, to: u32) -> LinkMsg {
+        let count = self.link_counts.entry((from, to)).or_insert(0);
+        let msg = LinkMsg {
+            from: from as usize,
+            to: to as usize,
+            n: *count,
+        };
+        *count += 1;
+        msg
     }
 
     fn apply_fifo(&mut self, from: u32, to: u32, now_ns: u64, fate: Fate) -> Fate {
