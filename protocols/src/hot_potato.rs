@@ -152,8 +152,7 @@ pub const PORT: u16 = 7000;
 /// retires twice — network duplication breaks it) and `all-retire` (liveness:
 /// without loss, crashes or partitions, all `N·K` tokens retire).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = spec.params()?;
     let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {
         return Err(format!(

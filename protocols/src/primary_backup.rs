@@ -198,8 +198,7 @@ pub const PORT: u16 = 7100;
 /// Builds a primary-backup simulation. Property: `applied-once` (safety: no
 /// backup applies an update twice between two restarts).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = spec.params()?;
     let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {
         return Err(format!(

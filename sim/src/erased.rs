@@ -122,7 +122,20 @@ pub struct BuildSpec<'a> {
     pub wire_check: bool,
 }
 
+/// A protocol's scenario `params` as its typed parameters; the error starts
+/// with `params:` and names the offending key.
+pub fn parse_params<T: serde::de::DeserializeOwned>(
+    params: &serde_json::Value,
+) -> Result<T, String> {
+    T::deserialize(params).map_err(|e| format!("params: {e}"))
+}
+
 impl BuildSpec<'_> {
+    /// The scenario's `params` as the protocol's typed parameters.
+    pub fn params<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        parse_params(self.params)
+    }
+
     /// Whether the property `name` is selected.
     pub fn wants(&self, name: &str) -> bool {
         self.properties.is_none_or(|p| p.iter().any(|n| n == name))

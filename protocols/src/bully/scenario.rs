@@ -62,8 +62,7 @@ pub fn default_pid(k: usize) -> Pid {
 /// node 0). Properties: `one-leader` (safety) and `leader-agreement`
 /// (liveness), see [`super::properties`].
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = spec.params()?;
     params.check()?;
     let peers = spec.nodes.unwrap_or(DEFAULT_PEERS);
     if peers == 0 {

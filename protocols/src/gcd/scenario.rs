@@ -48,8 +48,7 @@ fn default_timeout() -> Dur {
 /// having printed the reply of every member that was never faulted and a
 /// failure for every member down from the start).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = spec.params()?;
     let members = spec.nodes.unwrap_or(DEFAULT_MEMBERS);
     if members == 0 {
         return Err("nodes: gcd needs at least 1 member".into());

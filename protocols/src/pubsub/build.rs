@@ -139,8 +139,7 @@ impl ScenarioParams {
 /// `arbitrage-complete`, `lease-kept` (safety) and `subscribers-served`
 /// (liveness).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = spec.params()?;
     params.validate()?;
     let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {

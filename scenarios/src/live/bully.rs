@@ -9,8 +9,7 @@ use protocols::gcd::{CourseCodec, GcdServer};
 
 /// Runs a bully scenario live.
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.scenario.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
     params.check()?;
     let peers = spec.scenario.nodes.unwrap_or(DEFAULT_PEERS);
     if peers == 0 {

@@ -9,8 +9,7 @@ use protocols::pubsub::{
 
 /// Runs a forex scenario live.
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.scenario.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
     params.validate()?;
     let nodes = spec.scenario.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {

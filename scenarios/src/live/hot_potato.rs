@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 /// Runs a hot-potato scenario live. Checks `retire-once` (no token retires
 /// twice) and, when nothing was dropped, `all-retire` (all `N·K` retired).
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
-    let params: ScenarioParams =
-        serde_json::from_value(spec.scenario.params.clone()).map_err(|e| format!("params: {e}"))?;
+    let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
     let nodes = spec.scenario.nodes.unwrap_or(DEFAULT_NODES);
     if nodes < 2 {
         return Err(format!(
