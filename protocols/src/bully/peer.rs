@@ -489,6 +489,18 @@ mod tests {
             self.deliver(addr(GCD), Msg::Members(members));
         }
 
+        /// Joined beside HIGHER (at node 2), which has announced itself leader.
+        fn following_higher(&mut self) {
+            self.joined(&[(HIGHER, 2)]);
+            self.deliver(
+                addr(2),
+                Msg::Coordinator {
+                    leader: HIGHER,
+                    members: Members::new(),
+                },
+            );
+        }
+
         fn take_sent(&mut self) -> Vec<(SocketAddr, Msg)> {
             std::mem::take(&mut self.sent)
         }
@@ -547,14 +559,7 @@ mod tests {
     #[test]
     fn election_is_answered_merged_and_starts_our_own() {
         let mut h = Harness::new(ME, None);
-        h.joined(&[(HIGHER, 2)]);
-        h.deliver(
-            addr(2),
-            Msg::Coordinator {
-                leader: HIGHER,
-                members: Members::new(),
-            },
-        );
+        h.following_higher();
         assert_eq!(h.peer.leader(), Some(HIGHER));
         h.take_sent();
         let newcomer = Pid::new(300, 1_000_003);
@@ -616,14 +621,7 @@ mod tests {
     #[test]
     fn an_unanswered_probe_starts_an_election() {
         let mut h = Harness::new(ME, None);
-        h.joined(&[(HIGHER, 2)]);
-        h.deliver(
-            addr(2),
-            Msg::Coordinator {
-                leader: HIGHER,
-                members: Members::new(),
-            },
-        );
+        h.following_higher();
         h.fire(|k| matches!(k, TimerKind::ProbeDue));
         assert!(h.take_sent().contains(&(addr(2), Msg::Probe)));
         h.fire(|k| matches!(k, TimerKind::ProbeDeadline { .. }));
