@@ -148,17 +148,23 @@ pub const DEFAULT_NODES: usize = 10;
 /// The UDP/TCP port simulated hot-potato nodes listen on.
 pub const PORT: u16 = 7000;
 
+/// The node count of a scenario asking for `requested` (default
+/// [`DEFAULT_NODES`]); hot-potato needs at least 2.
+pub fn node_count(requested: Option<usize>) -> Result<usize, String> {
+    match requested.unwrap_or(DEFAULT_NODES) {
+        nodes @ 0..=1 => Err(format!(
+            "nodes: hot-potato needs at least 2 nodes, got {nodes}"
+        )),
+        nodes => Ok(nodes),
+    }
+}
+
 /// Builds a hot-potato simulation. Properties: `retire-once` (safety: no token
 /// retires twice — network duplication breaks it) and `all-retire` (liveness:
 /// without loss, crashes or partitions, all `N·K` tokens retire).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
     let params: ScenarioParams = spec.params()?;
-    let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
-    if nodes < 2 {
-        return Err(format!(
-            "nodes: hot-potato needs at least 2 nodes, got {nodes}"
-        ));
-    }
+    let nodes = node_count(spec.nodes)?;
     let peers: Arc<[SocketAddr]> = (0..nodes).map(|i| virtual_addr(i, PORT)).collect();
     let shared = Params {
         peers: peers.clone(),

@@ -64,10 +64,7 @@ pub fn default_pid(k: usize) -> Pid {
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
     let params: ScenarioParams = spec.params()?;
     params.check()?;
-    let peers = spec.nodes.unwrap_or(DEFAULT_PEERS);
-    if peers == 0 {
-        return Err("nodes: bully needs at least 1 peer".into());
-    }
+    let peers = peer_count(spec.nodes)?;
     let pids = params.peer_pids(peers)?;
     let gcd = virtual_addr(0, PORT);
     let mut sim = Simulation::new(spec.config.clone());
@@ -102,6 +99,15 @@ pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
         ));
     }
     Ok(Box::new(Erased::new(sim, render)))
+}
+
+/// The peer count of a scenario asking for `requested` (default
+/// [`DEFAULT_PEERS`]; the GCD comes on top); bully needs at least one.
+pub fn peer_count(requested: Option<usize>) -> Result<usize, String> {
+    match requested.unwrap_or(DEFAULT_PEERS) {
+        0 => Err("nodes: bully needs at least 1 peer".into()),
+        peers => Ok(peers),
+    }
 }
 
 impl ScenarioParams {

@@ -135,18 +135,24 @@ impl ScenarioParams {
     }
 }
 
+/// The node count of a scenario asking for `requested` (default
+/// [`DEFAULT_NODES`]): a provider and at least one subscriber.
+pub fn node_count(requested: Option<usize>) -> Result<usize, String> {
+    match requested.unwrap_or(DEFAULT_NODES) {
+        nodes @ 0..=1 => Err(format!(
+            "nodes: forex needs a provider and at least one subscriber (2 nodes), got {nodes}"
+        )),
+        nodes => Ok(nodes),
+    }
+}
+
 /// Builds a forex simulation. Properties: `arbitrage-sound`,
 /// `arbitrage-complete`, `lease-kept` (safety) and `subscribers-served`
 /// (liveness).
 pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
     let params: ScenarioParams = spec.params()?;
     params.validate()?;
-    let nodes = spec.nodes.unwrap_or(DEFAULT_NODES);
-    if nodes < 2 {
-        return Err(format!(
-            "nodes: forex needs a provider and at least one subscriber (2 nodes), got {nodes}"
-        ));
-    }
+    let nodes = node_count(spec.nodes)?;
     for name in spec.properties.into_iter().flatten() {
         if !PROPERTIES.contains(&name.as_str()) {
             return Err(format!(

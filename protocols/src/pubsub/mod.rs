@@ -46,7 +46,9 @@ mod provider;
 pub mod records;
 mod subscriber;
 
-pub use build::{build, ScenarioParams, DEFAULT_NODES, PROPERTIES, PROVIDER_PORT, SUBSCRIBER_PORT};
+pub use build::{
+    build, node_count, ScenarioParams, DEFAULT_NODES, PROPERTIES, PROVIDER_PORT, SUBSCRIBER_PORT,
+};
 pub use codec::{ForexCodec, Msg};
 pub use events::{render, Event, Rejection};
 pub use node::{ForexNode, ForexTimer};

@@ -4,17 +4,14 @@
 //! checked in simulation only, live the elections are printed and counted.
 
 use super::{run_machines, LiveOutcome, LiveSpec};
-use protocols::bully::{render, BullyNode, Peer, ScenarioParams, DEFAULT_PEERS};
+use protocols::bully::{peer_count, render, BullyNode, Peer, ScenarioParams};
 use protocols::gcd::{CourseCodec, GcdServer};
 
 /// Runs a bully scenario live.
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
     let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
     params.check()?;
-    let peers = spec.scenario.nodes.unwrap_or(DEFAULT_PEERS);
-    if peers == 0 {
-        return Err("nodes: bully needs at least 1 peer".into());
-    }
+    let peers = peer_count(spec.scenario.nodes)?;
     let pids = params.peer_pids(peers)?;
     let codec = CourseCodec::new(params.wire, params.profile);
     let (report, _) = run_machines(

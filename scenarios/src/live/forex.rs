@@ -4,19 +4,14 @@
 
 use super::{run_machines, LiveOutcome, LiveSpec};
 use protocols::pubsub::{
-    render, ForexCodec, ForexNode, Provider, ScenarioParams, Subscriber, DEFAULT_NODES,
+    node_count, render, ForexCodec, ForexNode, Provider, ScenarioParams, Subscriber,
 };
 
 /// Runs a forex scenario live.
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
     let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
     params.validate()?;
-    let nodes = spec.scenario.nodes.unwrap_or(DEFAULT_NODES);
-    if nodes < 2 {
-        return Err(format!(
-            "nodes: forex needs a provider and at least one subscriber (2 nodes), got {nodes}"
-        ));
-    }
+    let nodes = node_count(spec.scenario.nodes)?;
     let verbose = params.print_quotes;
     let codec = ForexCodec::new(params.layout);
     let (report, _) = run_machines(

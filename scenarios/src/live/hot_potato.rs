@@ -2,9 +2,7 @@
 //! when every token has retired (or at the scenario's duration).
 
 use super::{run_machines, LiveOutcome, LiveSpec};
-use protocols::hot_potato::{
-    render, Event, HotPotato, Params, ScenarioParams, Token, DEFAULT_NODES,
-};
+use protocols::hot_potato::{node_count, render, Event, HotPotato, Params, ScenarioParams, Token};
 use sim::JsonCodec;
 use std::collections::BTreeSet;
 
@@ -12,12 +10,7 @@ use std::collections::BTreeSet;
 /// twice) and, when nothing was dropped, `all-retire` (all `N·K` retired).
 pub fn run(spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
     let params: ScenarioParams = sim::erased::parse_params(&spec.scenario.params)?;
-    let nodes = spec.scenario.nodes.unwrap_or(DEFAULT_NODES);
-    if nodes < 2 {
-        return Err(format!(
-            "nodes: hot-potato needs at least 2 nodes, got {nodes}"
-        ));
-    }
+    let nodes = node_count(spec.scenario.nodes)?;
     let expected = nodes as u64 * u64::from(params.tokens);
     let (tokens, hops) = (params.tokens, params.hops);
     let mut retired = 0u64;
