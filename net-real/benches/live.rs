@@ -8,7 +8,7 @@
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
 use protocols::hot_potato::{HotPotato, Params, Token};
-use sim::{Context, JsonCodec, Machine, TimerId};
+use sim::{Ctx, JsonCodec, Machine};
 use std::net::{SocketAddr, UdpSocket};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -121,7 +121,7 @@ struct Ticker {
 }
 
 impl Ticker {
-    fn arm(&mut self, ctx: &mut Context<'_, Self>) {
+    fn arm(&mut self, ctx: &mut Ctx<'_, Self>) {
         let after = Duration::from_micros(500 + (self.round * 379) % 1500);
         self.round += 1;
         self.deadline = ctx.now() + after;
@@ -134,11 +134,11 @@ impl Machine for Ticker {
     type Timer = ();
     type Obs = u64;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         self.arm(ctx);
     }
-    fn on_message(&mut self, _: &mut Context<'_, Self>, _: SocketAddr, _: ()) {}
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _: TimerId, _: ()) {
+    fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: SocketAddr, _: ()) {}
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _: ()) {
         ctx.observe(
             ctx.now()
                 .as_nanos()

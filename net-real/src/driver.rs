@@ -7,6 +7,7 @@ use crate::event::{Events, LiveObserved, LogKind};
 use crate::faults::{Injector, Partitions};
 use crate::outbound::{Outbound, SendError};
 use crate::report::{bump, DropKind, Stats};
+use sim::machine::EffectOf;
 use sim::{Codec, Context, Effect, Machine, NodeRng};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -62,9 +63,8 @@ pub(crate) struct Driver<M: Machine, C: Codec<Msg = M::Msg>> {
     machine: M,
     rng: NodeRng,
     io: NodeIo<C, M::Obs>,
-    next_timer: u64,
     agenda: Agenda<M::Timer>,
-    effects: Vec<Effect<M>>,
+    effects: Vec<EffectOf<M>>,
     wall: WallClock,
     paused: bool,
     held: VecDeque<(SocketAddr, M::Msg)>,
@@ -83,7 +83,6 @@ where
             machine,
             rng,
             io,
-            next_timer: 0,
             agenda: Agenda::new(),
             effects: Vec::new(),
             wall: WallClock::default(),
@@ -144,9 +143,9 @@ where
         let now = Instant::now();
         while let Some((_, due)) = self.agenda.pop_due(now) {
             match due {
-                Due::Timer(id, timer) => {
+                Due::Timer(timer) => {
                     bump(&self.io.stats.timers_fired);
-                    self.call(|m, ctx| m.on_timer(ctx, id, timer));
+                    self.call(|m, ctx| m.on_timer(ctx, timer));
                 }
                 Due::Send { to, bytes } => self.transmit(to, &bytes),
             }
@@ -154,30 +153,27 @@ where
     }
 
     /// Calls one entry point, then carries out its effects in order.
-    fn call(&mut self, entry: impl FnOnce(&mut M, &mut Context<'_, M>)) {
+    fn call(&mut self, entry: impl FnOnce(&mut M, &mut sim::Ctx<'_, M>)) {
         let started = Instant::now();
         let now = self.io.clock.at(started);
         let wall = self.wall.read(now);
         let mut effects = std::mem::take(&mut self.effects);
-        let mut ctx = Context::new(
-            now,
-            wall,
-            self.io.me,
-            &mut self.rng,
-            &mut self.next_timer,
-            &mut effects,
-        );
+        let mut ctx = Context::new(now, wall, self.io.me, &mut self.rng, &mut effects);
         entry(&mut self.machine, &mut ctx);
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send { to, msg } => self.send(to, &msg, started),
-                Effect::SetTimer { id, after, timer } => {
+                Effect::SetTimer { after, timer } => {
                     // A deadline beyond the clock's range never comes: drop it.
                     if let Some(at) = started.checked_add(after) {
-                        self.agenda.push(at, Due::Timer(id, timer));
+                        self.agenda.push(at, Due::Timer(timer));
+                    } else {
+                        self.agenda.cancel(&timer);
                     }
                 }
-                Effect::CancelTimer(id) => self.agenda.cancel(id),
+                Effect::CancelTimer(timer) => self.agenda.cancel(&timer),
+                // Connections are not reported by this driver yet: closing is a no-op.
+                Effect::Close(_) => {}
                 Effect::Observe(obs) => {
                     bump(&self.io.stats.observations);
                     self.io.events.observed(LiveObserved {

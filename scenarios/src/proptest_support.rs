@@ -21,7 +21,7 @@
 //! ```
 //! use proptest::prelude::*;
 //! use scenarios::proptest_support::{check, fault_plans, FaultSpace};
-//! use sim::{BuildSpec, Dur, SimConfig};
+//! use sim::{AnyProtocol, BuildSpec, Dur, SimConfig};
 //!
 //! proptest! {
 //!     #![proptest_config(ProptestConfig::with_cases(16))]
@@ -31,14 +31,15 @@
 //!         config.stop.duration = Some(Dur::secs(3));
 //!         plan.apply(&mut config);
 //!         let params = serde_json::json!({ "updates": 20 });
-//!         let mut sim = protocols::primary_backup::build(BuildSpec {
-//!             nodes: Some(3),
-//!             params: &params,
-//!             config,
-//!             properties: None,
-//!             wire_check: false,
-//!         })
-//!         .map_err(TestCaseError::fail)?;
+//!         let mut sim = protocols::primary_backup::PrimaryBackupProtocol
+//!             .build_sim(&BuildSpec {
+//!                 nodes: Some(3),
+//!                 params: &params,
+//!                 config,
+//!                 properties: None,
+//!                 wire_check: false,
+//!             })
+//!             .map_err(TestCaseError::fail)?;
 //!         check(sim.as_mut(), &plan)?;
 //!     }
 //! }

@@ -1,107 +1,55 @@
-//! The protocols and named scenarios dsim knows.
+//! The protocols this `dsim` knows: the built-in ones, or those a user's
+//! binary registers with [`crate::main_with`]. Named scenarios are derived
+//! from the protocols' descriptions.
 
-use crate::live::{self, LiveFn};
-use sim::BuildFn;
+use crate::live::LiveProtocol;
+use std::sync::OnceLock;
 
-/// A protocol that scenarios can name.
-pub struct ProtocolEntry {
-    /// The name used in scenario files.
-    pub name: &'static str,
-    /// One line about it.
-    pub description: &'static str,
-    /// Builds its simulation from a scenario.
-    pub build: BuildFn,
-    /// Runs a scenario on real sockets (`dsim run --net udp|tcp`), if it can.
-    pub live: Option<LiveFn>,
+/// A protocol as the command line holds it: every [`sim::Protocol`] whose
+/// messages and observations can cross threads is one.
+pub trait CliProtocol: sim::AnyProtocol + LiveProtocol {}
+
+impl<T: sim::AnyProtocol + LiveProtocol> CliProtocol for T {}
+
+static REGISTERED: OnceLock<Vec<&'static dyn CliProtocol>> = OnceLock::new();
+
+/// The built-in protocols.
+pub fn builtin() -> Vec<&'static dyn CliProtocol> {
+    vec![
+        &protocols::hot_potato::HotPotatoProtocol,
+        &protocols::primary_backup::PrimaryBackupProtocol,
+        &protocols::forex::ForexProtocol,
+        &protocols::gcd::GcdProtocol,
+        &protocols::bully::BullyProtocol,
+    ]
 }
 
-/// Every protocol, by name.
-pub const PROTOCOLS: &[ProtocolEntry] = &[
-    ProtocolEntry {
-        name: "hot-potato",
-        description: "tokens passed between random nodes; the benchmark and hello-world",
-        build: protocols::hot_potato::build,
-        live: Some(live::hot_potato::run),
-    },
-    ProtocolEntry {
-        name: "primary-backup",
-        description: "a primary streams numbered updates to backups; has a planted dedupe bug",
-        build: protocols::primary_backup::build,
-        live: None,
-    },
-    ProtocolEntry {
-        name: "forex",
-        description:
-            "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)",
-        build: protocols::pubsub::build,
-        live: Some(live::forex::run),
-    },
-    ProtocolEntry {
-        name: "gcd",
-        description: "course Lab 1: a GCD lists the members, a client greets each with HELLO",
-        build: protocols::gcd::build,
-        live: None,
-    },
-    ProtocolEntry {
-        name: "bully",
-        description:
-            "course Lab 2: bully leader election over the GCD, with probes and feigned failures",
-        build: protocols::bully::build,
-        live: Some(live::bully::run),
-    },
-];
+/// Makes `list` the protocols of this process (once; later calls are ignored).
+pub fn register(list: Vec<&'static dyn CliProtocol>) {
+    let _ = REGISTERED.set(list);
+}
+
+/// Every protocol of this process (the built-in ones unless others were registered).
+pub fn protocols() -> &'static [&'static dyn CliProtocol] {
+    REGISTERED.get_or_init(builtin)
+}
 
 /// Finds a protocol by name.
-pub fn protocol(name: &str) -> Result<&'static ProtocolEntry, String> {
-    PROTOCOLS.iter().find(|p| p.name == name).ok_or_else(|| {
-        let known: Vec<&str> = PROTOCOLS.iter().map(|p| p.name).collect();
-        format!("unknown protocol `{name}` (known: {})", known.join(", "))
-    })
+pub fn protocol(name: &str) -> Result<&'static dyn CliProtocol, String> {
+    protocols()
+        .iter()
+        .copied()
+        .find(|p| p.name() == name)
+        .ok_or_else(|| {
+            let known: Vec<&str> = protocols().iter().map(|p| p.name()).collect();
+            format!("unknown protocol `{name}` (known: {})", known.join(", "))
+        })
 }
 
-/// Named scenarios shipped with dsim: (name, JSON text). One file each under
-/// `scenarios/named/`.
-pub const NAMED: &[(&str, &str)] = &[
-    ("hot-potato", include_str!("../named/hot-potato.json")),
-    (
-        "hot-potato-faults",
-        include_str!("../named/hot-potato-faults.json"),
-    ),
-    (
-        "primary-backup",
-        include_str!("../named/primary-backup.json"),
-    ),
-    (
-        "primary-backup-bug",
-        include_str!("../named/primary-backup-bug.json"),
-    ),
-    ("forex-steady", include_str!("../named/forex-steady.json")),
-    ("forex-lossy", include_str!("../named/forex-lossy.json")),
-    ("forex-lease", include_str!("../named/forex-lease.json")),
-    (
-        "forex-provider-restart",
-        include_str!("../named/forex-provider-restart.json"),
-    ),
-    ("forex-skew", include_str!("../named/forex-skew.json")),
-    (
-        "forex-many-subscribers",
-        include_str!("../named/forex-many-subscribers.json"),
-    ),
-    ("gcd-hello", include_str!("../named/gcd-hello.json")),
-    (
-        "gcd-member-down",
-        include_str!("../named/gcd-member-down.json"),
-    ),
-    ("bully-startup", include_str!("../named/bully-startup.json")),
-    (
-        "bully-leader-crash",
-        include_str!("../named/bully-leader-crash.json"),
-    ),
-    (
-        "bully-partition-heal",
-        include_str!("../named/bully-partition-heal.json"),
-    ),
-    ("bully-feign", include_str!("../named/bully-feign.json")),
-    ("bully-lossy", include_str!("../named/bully-lossy.json")),
-    ("bully-churn", include_str!("../named/bully-churn.json")),
-];
+/// Every named scenario of every protocol: (name, JSON text).
+pub fn named() -> Vec<(&'static str, &'static str)> {
+    protocols()
+        .iter()
+        .flat_map(|p| p.scenarios().iter().copied())
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! Turns a scenario and a seed into a run, and a violation into a report with
 //! the events that led to it.
 
-use crate::registry::{self, NAMED};
+use crate::registry;
 use crate::scenario::{Scenario, ScenarioError};
 use sim::{AnySimulation, BuildSpec, DecisionMode, Report, TraceSink};
 use std::path::Path;
@@ -22,19 +22,16 @@ pub struct Resolved {
 /// scenario is built once, so bad protocol parameters are reported here, at
 /// their place in the file.
 pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
-    let (name, origin, text) = match NAMED.iter().find(|(n, _)| *n == name_or_path) {
-        Some((name, text)) => (
-            name.to_string(),
-            format!("scenarios/named/{name}.json"),
-            text.to_string(),
-        ),
+    let named = registry::named();
+    let (name, origin, text) = match named.iter().find(|(n, _)| *n == name_or_path) {
+        Some((name, text)) => (name.to_string(), format!("{name}.json"), text.to_string()),
         None if Path::new(name_or_path).exists() => {
             let text = std::fs::read_to_string(name_or_path)
                 .map_err(|e| ScenarioError(format!("{name_or_path}: cannot read: {e}")))?;
             (name_or_path.to_string(), name_or_path.to_string(), text)
         }
         None => {
-            let known: Vec<&str> = NAMED.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
             return Err(ScenarioError(format!(
                 "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `dsim list`)",
                 known.join(", ")
@@ -70,7 +67,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Box<dyn AnySimulation>, S
         properties: scenario.properties.as_deref(),
         wire_check: scenario.wire_check,
     };
-    let mut sim = (protocol.build)(spec)?;
+    let mut sim = protocol.build_sim(&spec)?;
     let nodes = sim.node_count();
     scenario.sim_config(seed).validate(nodes)?;
     sim.set_decision_mode(DecisionMode::Random);

@@ -42,6 +42,10 @@ pub struct Scenario {
     /// Send every message through the wire codec.
     #[serde(default)]
     pub wire_check: bool,
+    /// Nodes that start later than the protocol says (late joins):
+    /// `[{"node": 3, "at": "5s"}]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starts: Vec<sim::NodeStart>,
 }
 
 fn empty_object() -> serde_json::Value {
@@ -146,6 +150,7 @@ impl Scenario {
             faults: self.faults.clone(),
             nemesis: self.nemesis.clone(),
             stop: self.stop.clone(),
+            starts: self.starts.clone(),
             ..SimConfig::default()
         }
     }

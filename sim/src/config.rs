@@ -178,6 +178,9 @@ pub struct NetworkConfig {
     /// Per-link overrides.
     #[serde(default)]
     pub links: Vec<LinkOverride>,
+    /// Datagrams or stream connections (default: the protocol's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<crate::protocol::Transport>,
 }
 
 impl NetworkConfig {
@@ -385,6 +388,19 @@ pub struct SimConfig {
     /// Unix time (seconds) that every node's wall clock reads at virtual time zero.
     #[serde(default = "default_epoch")]
     pub wall_clock_start: i64,
+    /// Nodes that start later than the protocol says (late joins).
+    #[serde(default)]
+    pub starts: Vec<NodeStart>,
+}
+
+/// A node that starts at a given time (a late join).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeStart {
+    /// Node index.
+    pub node: usize,
+    /// When it starts, from the start of the run.
+    pub at: Dur,
 }
 
 fn default_epoch() -> i64 {
@@ -400,6 +416,7 @@ impl Default for SimConfig {
             nemesis: None,
             stop: StopConfig::default(),
             wall_clock_start: default_epoch(),
+            starts: Vec::new(),
         }
     }
 }
@@ -496,6 +513,9 @@ impl SimConfig {
             node_ok(&format!("{place}.from"), l.from)?;
             node_ok(&format!("{place}.to"), l.to)?;
             l.model.validate(&format!("{place}.model"))?;
+        }
+        for (i, s) in self.starts.iter().enumerate() {
+            node_ok(&format!("starts[{i}].node"), s.node)?;
         }
         for (i, f) in self.faults.iter().enumerate() {
             for n in f.fault.nodes() {

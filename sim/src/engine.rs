@@ -2,13 +2,14 @@
 //! network, applies faults, checks properties and folds every event into the
 //! run's digest. A run is a pure function of its configuration and seed.
 
-use crate::check::{Liveness, Safety};
 use crate::codec::Codec;
 use crate::config::{Fault, ScheduledFault, SimConfig};
 use crate::digest::{stable_hash, Digest};
-use crate::machine::{Context, Effect, Machine, NodeRng};
+use crate::machine::{Connection, Context, Effect, EffectOf, Machine, NodeRng};
 use crate::nemesis;
 use crate::network::{Decision, DecisionMode, DropCause, Fate, LookupMap, Network};
+use crate::property::{Checker, Env, Observed, Property, Settle};
+use crate::protocol::Transport;
 use crate::queue::{Entry, Ev, EventQueue};
 use crate::report::{Counters, Report, StopReason, Violation};
 use crate::seeding::{node_rng, stream};
@@ -19,32 +20,39 @@ use std::fmt::{self, Debug, Write as _};
 use std::hash::Hash;
 use std::net::SocketAddr;
 
-/// An observation with where and when it was made.
-#[derive(Clone, Debug)]
-pub struct Observed<O> {
-    /// Virtual time.
-    pub time: Time,
-    /// Index of the observing node.
-    pub node: usize,
-    /// The observation.
-    pub obs: O,
-}
-
 type Factory<M> = Box<dyn Fn() -> M>;
+
+/// A wire codec as the simulator holds it.
+pub type BoxedCodec<Msg> = Box<dyn Codec<Msg = Msg> + Send + Sync>;
 
 struct Slot<M: Machine> {
     addr: SocketAddr,
     factory: Factory<M>,
+    /// When the node first starts (late joins).
+    start_at: u64,
     state: Option<M>,
     crashed: bool,
     paused: bool,
     deferred: Vec<Entry<M>>,
     rng: NodeRng,
+    /// Numbers timer events so a replaced or cancelled timer is recognised.
     next_timer: u64,
     incarnation: u32,
-    live_timers: BTreeSet<u64>,
+    /// Pending timers by value, with the number of their live queue entry.
+    timers: LookupMap<M::Timer, u64>,
+    /// Peers this node has an open stream connection with.
+    conn_peers: BTreeSet<u32>,
     skew_ns: i64,
     drift_ppm: f64,
+}
+
+/// An open stream connection between two nodes.
+struct Conn {
+    /// Unique per connection in the run (never 0).
+    id: u32,
+    /// Per direction (lower index to higher, then back): the latest
+    /// delivery time scheduled, for FIFO order.
+    last_at: [u64; 2],
 }
 
 impl<M: Machine> Slot<M> {
@@ -69,6 +77,7 @@ const KIND_TIMER: u64 = 3;
 const KIND_DROP: u64 = 4;
 const KIND_OBSERVE: u64 = 5;
 const KIND_FAULT: u64 = 6;
+const KIND_CONN: u64 = 7;
 
 /// Most characters of a message summary in a trace.
 const SUMMARY_LIMIT: usize = 240;
@@ -85,15 +94,18 @@ pub struct Simulation<M: Machine> {
     faults: Vec<ScheduledFault>,
     faults_end: u64,
     last_fault_at: Option<Time>,
-    effects: Vec<Effect<M>>,
+    effects: Vec<EffectOf<M>>,
     observations: Vec<Observed<M::Obs>>,
     counters: Counters,
     digest: Digest,
     trace: Option<TraceSink>,
     trace_error: Option<String>,
-    safety: Vec<Safety<M>>,
-    liveness: Vec<(Liveness<M>, bool)>,
-    wire: Option<Box<dyn Codec<Msg = M::Msg>>>,
+    checker: Option<Checker<M>>,
+    state_checks: bool,
+    wire: Option<BoxedCodec<M::Msg>>,
+    transport: Transport,
+    conns: LookupMap<(u32, u32), Conn>,
+    next_conn: u32,
     prepared: bool,
     stopped: Option<StopReason>,
     violation: Option<Violation>,
@@ -119,9 +131,12 @@ impl<M: Machine> Simulation<M> {
             digest: Digest::default(),
             trace: None,
             trace_error: None,
-            safety: Vec::new(),
-            liveness: Vec::new(),
+            checker: Some(Checker::new(Vec::new())),
+            state_checks: false,
             wire: None,
+            transport: Transport::Datagram,
+            conns: LookupMap::default(),
+            next_conn: 0,
             prepared: false,
             stopped: None,
             violation: None,
@@ -129,8 +144,19 @@ impl<M: Machine> Simulation<M> {
     }
 
     /// Adds a node at `addr`, built (and rebuilt on restart) by `factory`.
-    /// Nodes are numbered from 0 in the order they are added; all start at time 0.
+    /// Nodes are numbered from 0 in the order they are added; this one starts at time 0.
     pub fn add_node(&mut self, addr: SocketAddr, factory: impl Fn() -> M + 'static) -> usize {
+        self.add_node_at(addr, Time(0), factory)
+    }
+
+    /// Adds a node that starts at `start` (a late join): until then it is
+    /// down, so messages to it are dropped and connections refused.
+    pub fn add_node_at(
+        &mut self,
+        addr: SocketAddr,
+        start: Time,
+        factory: impl Fn() -> M + 'static,
+    ) -> usize {
         let index = self.nodes.len();
         assert!(
             self.by_addr.insert(addr, index as u32).is_none(),
@@ -139,6 +165,7 @@ impl<M: Machine> Simulation<M> {
         self.nodes.push(Slot {
             addr,
             factory: Box::new(factory),
+            start_at: start.0,
             state: None,
             crashed: false,
             paused: false,
@@ -146,27 +173,42 @@ impl<M: Machine> Simulation<M> {
             rng: node_rng(self.config.seed, &addr, 0),
             next_timer: 0,
             incarnation: 0,
-            live_timers: BTreeSet::new(),
+            timers: LookupMap::default(),
+            conn_peers: BTreeSet::new(),
             skew_ns: 0,
             drift_ppm: 0.0,
         });
         index
     }
 
-    /// Adds a safety property, checked after every event.
-    pub fn add_safety(&mut self, property: Safety<M>) {
-        self.safety.push(property);
+    /// Checks these properties (replacing any set before).
+    pub fn set_properties(&mut self, properties: Vec<Property<M>>) {
+        let checker = Checker::new(properties);
+        self.state_checks = checker.has_state_properties();
+        self.checker = Some(checker);
     }
 
-    /// Adds a liveness property, checked at its deadline after the last fault.
-    pub fn add_liveness(&mut self, property: Liveness<M>) {
-        self.liveness.push((property, false));
+    /// Adds one property.
+    pub fn add_property(&mut self, property: Property<M>) {
+        let mut all = self
+            .checker
+            .take()
+            .map(Checker::into_properties)
+            .unwrap_or_default();
+        all.push(property);
+        self.set_properties(all);
     }
 
-    /// Sends every message through `codec` (encode, then decode) on its way,
-    /// so the run exercises exactly what would go on the wire.
-    pub fn set_wire_check(&mut self, codec: impl Codec<Msg = M::Msg> + 'static) {
-        self.wire = Some(Box::new(codec));
+    /// Sends every message through `codec` on its way (encode and decode as
+    /// a datagram, then framed, delimited and decoded as on a stream), so
+    /// the run exercises exactly what would go on the wire.
+    pub fn set_wire_check(&mut self, codec: BoxedCodec<M::Msg>) {
+        self.wire = Some(codec);
+    }
+
+    /// Chooses datagrams or stream connections between nodes.
+    pub fn set_transport(&mut self, transport: Transport) {
+        self.transport = transport;
     }
 
     /// Records events to `sink` (JSON lines, memory, or a tail for violation reports).
@@ -275,8 +317,12 @@ impl<M: Machine> Simulation<M> {
             );
         }
         self.faults = faults;
-        for node in 0..self.nodes.len() {
-            self.queue.push(0, Ev::Start { node: node as u32 });
+        let mut starts: Vec<(u64, u32)> = (0..self.nodes.len())
+            .map(|i| (self.nodes[i].start_at, i as u32))
+            .collect();
+        starts.sort();
+        for (at, node) in starts {
+            self.queue.push(at, Ev::Start { node });
         }
         Ok(())
     }
@@ -327,7 +373,12 @@ impl<M: Machine> Simulation<M> {
             self.queue.push_back(entry);
             return false;
         }
-        if !self.liveness.is_empty() {
+        if self
+            .checker
+            .as_ref()
+            .and_then(|c| c.next_deadline(Time(self.faults_end)))
+            .is_some_and(|d| d.0 < entry.time)
+        {
             self.check_liveness_due(entry.time.saturating_sub(1));
             if self.stopped.is_some() {
                 self.queue.push_back(entry);
@@ -337,7 +388,9 @@ impl<M: Machine> Simulation<M> {
         self.now = entry.time;
         self.counters.events += 1;
         self.dispatch(entry);
-        self.check_safety();
+        if self.state_checks {
+            self.check_state();
+        }
         true
     }
 
@@ -350,19 +403,39 @@ impl<M: Machine> Simulation<M> {
                 }
                 self.start_node(node as usize);
             }
-            Ev::Deliver { from, to, msg } => {
+            Ev::Deliver {
+                from,
+                to,
+                conn,
+                msg,
+            } => {
+                if conn != 0 && self.conn_id(from, to) != Some(conn) {
+                    self.drop_msg(from, to, DropCause::Reset, &msg);
+                    return;
+                }
                 let slot = &mut self.nodes[to as usize];
                 if slot.state.is_none() {
                     self.drop_msg(from, to, DropCause::NodeDown, &msg);
                 } else if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
-                        ev: Ev::Deliver { from, to, msg },
+                        ev: Ev::Deliver {
+                            from,
+                            to,
+                            conn,
+                            msg,
+                        },
                     });
                 } else {
                     self.deliver(from, to, msg);
                 }
             }
+            Ev::Conn {
+                node,
+                peer,
+                conn,
+                event,
+            } => self.connection_event(entry.time, node, peer, conn, event),
             Ev::Timer {
                 node,
                 incarnation,
@@ -370,7 +443,7 @@ impl<M: Machine> Simulation<M> {
                 timer,
             } => {
                 let slot = &mut self.nodes[node as usize];
-                if slot.incarnation != incarnation || !slot.live_timers.contains(&id) {
+                if slot.incarnation != incarnation || slot.timers.get(&timer) != Some(&id) {
                     return;
                 }
                 if slot.paused {
@@ -385,7 +458,7 @@ impl<M: Machine> Simulation<M> {
                     });
                     return;
                 }
-                slot.live_timers.remove(&id);
+                slot.timers.remove(&timer);
                 self.fire_timer(node as usize, id, timer);
             }
             Ev::Fault { index } => self.apply_fault(index as usize),
@@ -440,9 +513,7 @@ impl<M: Machine> Simulation<M> {
         if self.trace.is_some() {
             self.record(EventKind::Timer, Some(node), None, None, summarize(&timer));
         }
-        self.call(node, move |m, ctx| {
-            m.on_timer(ctx, crate::machine::TimerId(id), timer)
-        });
+        self.call(node, move |m, ctx| m.on_timer(ctx, timer));
     }
 
     fn drop_msg(&mut self, from: u32, to: u32, cause: DropCause, msg: &M::Msg) {
@@ -466,7 +537,7 @@ impl<M: Machine> Simulation<M> {
     }
 
     /// Runs one entry point of node `node` and carries out its effects.
-    fn call(&mut self, node: usize, f: impl FnOnce(&mut M, &mut Context<'_, M>)) {
+    fn call(&mut self, node: usize, f: impl FnOnce(&mut M, &mut crate::machine::Ctx<'_, M>)) {
         let mut effects = std::mem::take(&mut self.effects);
         let epoch = self.epoch_ns();
         let slot = &mut self.nodes[node];
@@ -475,14 +546,7 @@ impl<M: Machine> Simulation<M> {
             self.effects = effects;
             return;
         };
-        let mut ctx = Context::new(
-            Time(self.now),
-            wall,
-            slot.addr,
-            &mut slot.rng,
-            &mut slot.next_timer,
-            &mut effects,
-        );
+        let mut ctx = Context::new(Time(self.now), wall, slot.addr, &mut slot.rng, &mut effects);
         f(state, &mut ctx);
         for effect in effects.drain(..) {
             self.apply_effect(node, effect);
@@ -490,12 +554,14 @@ impl<M: Machine> Simulation<M> {
         self.effects = effects;
     }
 
-    fn apply_effect(&mut self, node: usize, effect: Effect<M>) {
+    fn apply_effect(&mut self, node: usize, effect: EffectOf<M>) {
         match effect {
             Effect::Send { to, msg } => self.send(node as u32, to, msg),
-            Effect::SetTimer { id, after, timer } => {
+            Effect::SetTimer { after, timer } => {
                 let slot = &mut self.nodes[node];
-                slot.live_timers.insert(id.0);
+                let id = slot.next_timer;
+                slot.next_timer += 1;
+                slot.timers.insert(timer.clone(), id);
                 let at = self.now.saturating_add(Time::from_duration(after).0);
                 let incarnation = slot.incarnation;
                 self.queue.push(
@@ -503,14 +569,15 @@ impl<M: Machine> Simulation<M> {
                     Ev::Timer {
                         node: node as u32,
                         incarnation,
-                        id: id.0,
+                        id,
                         timer,
                     },
                 );
             }
-            Effect::CancelTimer(id) => {
-                self.nodes[node].live_timers.remove(&id.0);
+            Effect::CancelTimer(timer) => {
+                self.nodes[node].timers.remove(&timer);
             }
+            Effect::Close(peer) => self.close(node as u32, peer),
             Effect::Observe(obs) => {
                 self.counters.observations += 1;
                 self.digest.fold([
@@ -522,11 +589,31 @@ impl<M: Machine> Simulation<M> {
                 if self.trace.is_some() {
                     self.record(EventKind::Observe, Some(node), None, None, summarize(&obs));
                 }
-                self.observations.push(Observed {
+                let observed = Observed {
                     time: Time(self.now),
                     node,
                     obs,
-                });
+                };
+                if self.state_checks {
+                    if let Some(mut checker) = self.checker.take() {
+                        checker.observe_state(&observed, self);
+                        self.checker = Some(checker);
+                    }
+                }
+                if let Some(checker) = self.checker.as_mut() {
+                    let env = Env {
+                        now: Time(self.now),
+                        counters: &self.counters,
+                        nodes: self.nodes.len(),
+                        faults_end: Time(self.faults_end),
+                        faults: &self.faults,
+                    };
+                    checker.observe(&observed, &env);
+                    if let Some((name, message)) = checker.violation().cloned() {
+                        self.set_violation(&name, message);
+                    }
+                }
+                self.observations.push(observed);
             }
         }
     }
@@ -545,6 +632,17 @@ impl<M: Machine> Simulation<M> {
         }
         let Some(&to) = self.by_addr.get(&to_addr) else {
             self.drop_msg(from, u32::MAX, DropCause::Unroutable, &msg);
+            if self.transport == Transport::Stream {
+                self.queue.push(
+                    self.now,
+                    Ev::Conn {
+                        node: from,
+                        peer: to_addr,
+                        conn: 0,
+                        event: Connection::Refused,
+                    },
+                );
+            }
             return;
         };
         let msg = match &self.wire {
@@ -561,12 +659,23 @@ impl<M: Machine> Simulation<M> {
                 }
             },
         };
+        if self.transport == Transport::Stream {
+            self.send_stream(from, to, msg);
+            return;
+        }
         match self.network.route(from, to, self.now) {
             Err(cause) => self.drop_msg(from, to, cause, &msg),
             Ok(Fate::Drop) => self.drop_msg(from, to, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
-                self.queue
-                    .push(self.now + latency_ns, Ev::Deliver { from, to, msg });
+                self.queue.push(
+                    self.now + latency_ns,
+                    Ev::Deliver {
+                        from,
+                        to,
+                        conn: 0,
+                        msg,
+                    },
+                );
             }
             Ok(Fate::Duplicate {
                 latency_ns,
@@ -588,13 +697,203 @@ impl<M: Machine> Simulation<M> {
                     Ev::Deliver {
                         from,
                         to,
+                        conn: 0,
                         msg: msg.clone(),
                     },
                 );
-                self.queue
-                    .push(self.now + second_ns, Ev::Deliver { from, to, msg });
+                self.queue.push(
+                    self.now + second_ns,
+                    Ev::Deliver {
+                        from,
+                        to,
+                        conn: 0,
+                        msg,
+                    },
+                );
             }
         }
+    }
+
+    // ----- stream connections -----
+
+    /// The key of the connection between `a` and `b`, and the direction index of `a -> b`.
+    fn conn_key(a: u32, b: u32) -> ((u32, u32), usize) {
+        if a <= b {
+            ((a, b), 0)
+        } else {
+            ((b, a), 1)
+        }
+    }
+
+    /// The open connection between `a` and `b`, if any.
+    fn conn_id(&self, a: u32, b: u32) -> Option<u32> {
+        self.conns.get(&Self::conn_key(a, b).0).map(|c| c.id)
+    }
+
+    fn push_conn_event(&mut self, at: u64, node: u32, peer: u32, conn: u32, event: Connection) {
+        let peer = self.nodes[peer as usize].addr;
+        self.queue.push(
+            at,
+            Ev::Conn {
+                node,
+                peer,
+                conn,
+                event,
+            },
+        );
+    }
+
+    /// Sends over the stream connection `from -> to`, opening it if needed:
+    /// refused if `to` is down; FIFO per direction; never lost or duplicated
+    /// while open; a partition resets it.
+    fn send_stream(&mut self, from: u32, to: u32, msg: M::Msg) {
+        let (key, dir) = Self::conn_key(from, to);
+        let fate = self.network.route(from, to, self.now);
+        let latency_ns = match fate {
+            Ok(Fate::Deliver { latency_ns }) | Ok(Fate::Duplicate { latency_ns, .. }) => latency_ns,
+            // A lost segment is retransmitted: it arrives, later.
+            Ok(Fate::Drop) => self.network.nominal_latency_ns(from, to).saturating_mul(3),
+            Err(cause) => {
+                self.drop_msg(from, to, cause, &msg);
+                if self.conns.contains_key(&key) {
+                    self.reset_connection(key);
+                }
+                return;
+            }
+        };
+        if !self.conns.contains_key(&key) {
+            if self.nodes[to as usize].state.is_none() {
+                self.drop_msg(from, to, DropCause::Refused, &msg);
+                let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
+                self.push_conn_event(rtt, from, to, 0, Connection::Refused);
+                return;
+            }
+            self.next_conn += 1;
+            let id = self.next_conn;
+            self.conns.insert(
+                key,
+                Conn {
+                    id,
+                    last_at: [0; 2],
+                },
+            );
+            self.nodes[from as usize].conn_peers.insert(to);
+            self.nodes[to as usize].conn_peers.insert(from);
+            let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
+            self.push_conn_event(rtt, from, to, id, Connection::Established);
+            let arrive = self.now.saturating_add(latency_ns);
+            self.push_conn_event(arrive, to, from, id, Connection::Established);
+        }
+        let Some(conn) = self.conns.get_mut(&key) else {
+            return;
+        };
+        let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
+        conn.last_at[dir] = at;
+        let id = conn.id;
+        self.queue.push(
+            at,
+            Ev::Deliver {
+                from,
+                to,
+                conn: id,
+                msg,
+            },
+        );
+    }
+
+    /// `node` closes its connection with `peer`: the peer sees it closed
+    /// after the messages already sent to it.
+    fn close(&mut self, node: u32, peer: SocketAddr) {
+        let Some(&to) = self.by_addr.get(&peer) else {
+            return;
+        };
+        let (key, dir) = Self::conn_key(node, to);
+        let Some(conn) = self.conns.get(&key) else {
+            return;
+        };
+        let at = self
+            .now
+            .saturating_add(self.network.nominal_latency_ns(node, to))
+            .max(conn.last_at[dir]);
+        let id = conn.id;
+        self.push_conn_event(at, to, node, id, Connection::Closed);
+    }
+
+    /// Breaks the connection `key` now: both ends see it closed; messages in
+    /// flight on it are dropped when they arrive.
+    fn reset_connection(&mut self, key: (u32, u32)) {
+        let Some(conn) = self.conns.remove(&key) else {
+            return;
+        };
+        let (a, b) = key;
+        self.nodes[a as usize].conn_peers.remove(&b);
+        self.nodes[b as usize].conn_peers.remove(&a);
+        self.push_conn_event(self.now, a, b, conn.id, Connection::Closed);
+        self.push_conn_event(self.now, b, a, conn.id, Connection::Closed);
+    }
+
+    /// Resets every connection of a crashed node.
+    fn reset_connections(&mut self, node: u32) {
+        let peers = std::mem::take(&mut self.nodes[node as usize].conn_peers);
+        for peer in peers {
+            self.reset_connection(Self::conn_key(node, peer).0);
+        }
+    }
+
+    fn connection_event(
+        &mut self,
+        at: u64,
+        node: u32,
+        peer: SocketAddr,
+        conn: u32,
+        event: Connection,
+    ) {
+        if event == Connection::Closed {
+            // A graceful close takes effect when it arrives.
+            if let Some(&p) = self.by_addr.get(&peer) {
+                let key = Self::conn_key(node, p).0;
+                if self.conns.get(&key).is_some_and(|c| c.id == conn) {
+                    self.conns.remove(&key);
+                    self.nodes[node as usize].conn_peers.remove(&p);
+                    self.nodes[p as usize].conn_peers.remove(&node);
+                }
+            }
+        }
+        let slot = &mut self.nodes[node as usize];
+        if slot.state.is_none() {
+            return;
+        }
+        if slot.paused {
+            slot.deferred.push(Entry {
+                time: at,
+                ev: Ev::Conn {
+                    node,
+                    peer,
+                    conn,
+                    event,
+                },
+            });
+            return;
+        }
+        self.digest.fold([
+            self.now,
+            KIND_CONN | (node as u64) << 8,
+            conn as u64,
+            stable_hash(&(peer, event)),
+        ]);
+        if self.trace.is_some() {
+            let me = self.nodes[node as usize].addr;
+            self.record(
+                EventKind::Connection,
+                Some(node as usize),
+                Some(peer),
+                Some(me),
+                format!("{event:?}"),
+            );
+        }
+        self.call(node as usize, move |m, ctx| {
+            m.on_connection(ctx, peer, event)
+        });
     }
 
     fn apply_fault(&mut self, index: usize) {
@@ -645,13 +944,14 @@ impl<M: Machine> Simulation<M> {
         slot.crashed = true;
         slot.paused = false;
         slot.incarnation += 1;
-        slot.live_timers.clear();
+        slot.timers.clear();
         let deferred = std::mem::take(&mut slot.deferred);
         for e in deferred {
-            if let Ev::Deliver { from, to, msg } = e.ev {
+            if let Ev::Deliver { from, to, msg, .. } = e.ev {
                 self.drop_msg(from, to, DropCause::NodeDown, &msg);
             }
         }
+        self.reset_connections(node as u32);
     }
 
     fn set_violation(&mut self, property: &str, message: String) {
@@ -668,56 +968,63 @@ impl<M: Machine> Simulation<M> {
         self.stopped = Some(StopReason::Violation);
     }
 
-    fn check_safety(&mut self) {
-        if self.safety.is_empty() || self.violation.is_some() {
+    /// Runs the node-state properties' per-event checks.
+    fn check_state(&mut self) {
+        if self.violation.is_some() {
             return;
         }
-        let mut props = std::mem::take(&mut self.safety);
-        for p in props.iter_mut() {
-            if let Err(message) = (p.check)(self) {
-                self.set_violation(&p.name, message);
-                break;
-            }
+        let Some(mut checker) = self.checker.take() else {
+            return;
+        };
+        checker.after_event(self);
+        let violation = checker.violation().cloned();
+        self.checker = Some(checker);
+        if let Some((name, message)) = violation {
+            self.set_violation(&name, message);
         }
-        self.safety = props;
+    }
+
+    /// Asks the properties due at `time` (see [`Settle`]).
+    fn settle(&mut self, time: u64, when: Settle) {
+        if self.violation.is_some() {
+            return;
+        }
+        let Some(mut checker) = self.checker.take() else {
+            return;
+        };
+        let env = Env {
+            now: Time(time),
+            counters: &self.counters,
+            nodes: self.nodes.len(),
+            faults_end: Time(self.faults_end),
+            faults: &self.faults,
+        };
+        checker.settle(&env, Some(self), when);
+        let violation = checker.violation().cloned();
+        self.checker = Some(checker);
+        if let Some((name, message)) = violation {
+            self.set_violation(&name, message);
+        }
     }
 
     /// Evaluates liveness properties whose deadline is at or before `time`.
     fn check_liveness_due(&mut self, time: u64) {
-        if self.liveness.is_empty() || self.violation.is_some() {
-            return;
-        }
-        let mut props = std::mem::take(&mut self.liveness);
-        for (p, done) in props.iter_mut() {
-            let deadline = self
-                .faults_end
-                .saturating_add(Time::from_duration(p.within).0);
-            if *done || deadline > time {
-                continue;
-            }
-            *done = true;
-            if let Err(message) = (p.check)(self) {
-                let within = crate::config::Dur(p.within);
-                self.set_violation(
-                    &p.name,
-                    format!("not true {within} after the last fault: {message}"),
-                );
-                break;
-            }
-        }
-        self.liveness = props;
+        self.settle(time, Settle::Running);
     }
 
     fn finish(&mut self) -> Report {
-        if self.stopped == Some(StopReason::Quiescent) {
-            self.check_liveness_due(u64::MAX);
+        match self.stopped {
+            Some(StopReason::Quiescent) => self.settle(self.now, Settle::Quiescent),
+            Some(StopReason::TimeLimit) | Some(StopReason::EventBudget) => {
+                self.settle(self.now, Settle::Cut)
+            }
+            _ => {}
         }
         let liveness_unchecked = self
-            .liveness
-            .iter()
-            .filter(|(_, done)| !done)
-            .map(|(p, _)| p.name.clone())
-            .collect();
+            .checker
+            .as_ref()
+            .map(Checker::unsettled_liveness)
+            .unwrap_or_default();
         let mut violation = self.violation.clone();
         let keep = matches!(self.trace, Some(TraceSink::Memory(_)));
         if let Some(sink) = self.trace.take_if(|_| !keep) {
@@ -787,6 +1094,8 @@ impl<M: Machine> Simulation<M> {
     }
 }
 
+/// Encodes and decodes `msg` as a datagram, then as a stream frame
+/// (framed, delimited by `frame_len`, decoded), and returns the stream copy.
 fn wire_round_trip<T>(codec: &dyn Codec<Msg = T>, msg: &T) -> Result<T, String> {
     let mut bytes = Vec::new();
     codec
@@ -794,7 +1103,21 @@ fn wire_round_trip<T>(codec: &dyn Codec<Msg = T>, msg: &T) -> Result<T, String> 
         .map_err(|e| format!("encode failed: {e}"))?;
     codec
         .decode(&bytes)
-        .map_err(|e| format!("decode of our own encoding failed: {e}"))
+        .map_err(|e| format!("decode of our own encoding failed: {e}"))?;
+    bytes.clear();
+    codec
+        .encode_frame(msg, &mut bytes)
+        .map_err(|e| format!("framing failed: {e}"))?;
+    match codec.frame_len(&bytes) {
+        Ok(Some(len)) if len == bytes.len() => codec
+            .decode_frame(&bytes)
+            .map_err(|e| format!("decode of our own frame failed: {e}")),
+        Ok(other) => Err(format!(
+            "frame_len of our own {}-byte frame says {other:?}",
+            bytes.len()
+        )),
+        Err(e) => Err(format!("frame_len rejected our own frame: {e}")),
+    }
 }
 
 /// `Debug` of a value, cut at [`SUMMARY_LIMIT`] characters without formatting the rest.

@@ -5,10 +5,13 @@ use crate::config::ScheduledFault;
 use crate::engine::Simulation;
 use crate::machine::Machine;
 use crate::network::{Decision, DecisionMode};
+use crate::property::{Kind, Property};
+use crate::protocol::{parse_params, ClusterInfo, NamedScenario, Protocol};
 use crate::report::Report;
 use crate::time::Time;
 use crate::trace::TraceSink;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// An observation rendered for people: when, where, and the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,33 +117,134 @@ pub struct BuildSpec<'a> {
     pub nodes: Option<usize>,
     /// Protocol parameters (a JSON object; the protocol rejects unknown keys).
     pub params: &'a serde_json::Value,
-    /// Engine configuration: seed, network, faults, nemesis, stop conditions.
+    /// Engine configuration: seed, network, faults, nemesis, late starts, stop conditions.
     pub config: crate::config::SimConfig,
-    /// Properties to check by name (`None`: all the protocol ships).
+    /// Properties to check by name (`None`: all the protocol ships); an
+    /// unknown name is an error.
     pub properties: Option<&'a [String]>,
     /// Route every message through the protocol's wire codec.
     pub wire_check: bool,
 }
 
-/// A protocol's scenario `params` as its typed parameters; the error starts
-/// with `params:` and names the offending key.
-pub fn parse_params<T: serde::de::DeserializeOwned>(
-    params: &serde_json::Value,
-) -> Result<T, String> {
-    T::deserialize(params).map_err(|e| format!("params: {e}"))
+/// Builds the simulation of protocol `p` for a scenario: its nodes on
+/// virtual addresses (with their start times, late starts from the config
+/// applied), its transport, its selected properties and, if asked, its
+/// codec as wire check.
+pub fn simulate<P: Protocol>(
+    p: &P,
+    spec: &BuildSpec<'_>,
+) -> Result<Simulation<P::Machine>, String> {
+    let params: P::Params = parse_params(spec.params)?;
+    let nodes = p.nodes(&params, spec.nodes)?;
+    spec.config.validate(nodes.len())?;
+    let book: Arc<[SocketAddr]> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| crate::virtual_addr(i, n.port))
+        .collect();
+    let mut sim = Simulation::new(spec.config.clone());
+    for (i, node) in nodes.iter().enumerate() {
+        let start = spec
+            .config
+            .starts
+            .iter()
+            .rev()
+            .find(|s| s.node == i)
+            .map_or(node.start, |s| s.at.0);
+        let (make, book) = (node.make.clone(), book.clone());
+        sim.add_node_at(book[i], Time::from_duration(start), move || make(i, &book));
+    }
+    sim.set_transport(spec.config.network.transport.unwrap_or(p.transport()));
+    let cluster = ClusterInfo {
+        nodes: nodes.len(),
+        network: &spec.config.network,
+    };
+    let properties = crate::property::select(p.properties(&params, &cluster), spec.properties)?;
+    sim.set_properties(properties);
+    if spec.wire_check {
+        sim.set_wire_check(p.codec(&params));
+    }
+    Ok(sim)
 }
 
-impl BuildSpec<'_> {
-    /// The scenario's `params` as the protocol's typed parameters.
-    pub fn params<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
-        parse_params(self.params)
-    }
+/// A protocol description with its machine type erased, so the tools can
+/// hold any number of protocols in one list. Every [`Protocol`] is one.
+pub trait AnyProtocol: Send + Sync {
+    /// The name scenario files use.
+    fn name(&self) -> &'static str;
+    /// One line about it.
+    fn about(&self) -> &'static str;
+    /// Named scenarios shipped with it.
+    fn scenarios(&self) -> &'static [NamedScenario];
+    /// Builds a simulated run.
+    fn build_sim(&self, spec: &BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String>;
+    /// Every property name it ships, with its kind and (if it cannot run
+    /// live) why, for the scenario's parameters and node count.
+    fn property_list(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<PropertyInfo>, String>;
+}
 
-    /// Whether the property `name` is selected.
-    pub fn wants(&self, name: &str) -> bool {
-        self.properties.is_none_or(|p| p.iter().any(|n| n == name))
+/// A property's name, kind and live limitation, for listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyInfo {
+    /// Name.
+    pub name: String,
+    /// `always`, `eventually within T` or `sometimes`.
+    pub kind: String,
+    /// Why a live run skips it, if it does.
+    pub live_limitation: Option<&'static str>,
+}
+
+/// Describes a property for listings.
+pub fn property_info<M: Machine>(p: &Property<M>) -> PropertyInfo {
+    PropertyInfo {
+        name: p.name().to_string(),
+        kind: match p.kind() {
+            Kind::Always => "always".to_string(),
+            Kind::Eventually { within } => {
+                format!("eventually within {}", crate::config::Dur(within))
+            }
+            Kind::Sometimes => "sometimes".to_string(),
+        },
+        live_limitation: p.live_limitation(),
     }
 }
 
-/// Builds a protocol's simulation from a scenario, or says what is wrong with it.
-pub type BuildFn = fn(BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String>;
+impl<P: Protocol> AnyProtocol for P {
+    fn name(&self) -> &'static str {
+        Protocol::name(self)
+    }
+    fn about(&self) -> &'static str {
+        Protocol::about(self)
+    }
+    fn scenarios(&self) -> &'static [NamedScenario] {
+        Protocol::scenarios(self)
+    }
+    fn build_sim(&self, spec: &BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
+        let sim = simulate(self, spec)?;
+        let params: P::Params = parse_params(spec.params)?;
+        let me = self.clone();
+        Ok(Box::new(Erased::new(sim, move |o| me.render(&params, o))))
+    }
+    fn property_list(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<PropertyInfo>, String> {
+        let params: P::Params = parse_params(params)?;
+        let count = self.nodes(&params, nodes)?.len();
+        let network = crate::config::NetworkConfig::default();
+        let cluster = ClusterInfo {
+            nodes: count,
+            network: &network,
+        };
+        Ok(self
+            .properties(&params, &cluster)
+            .iter()
+            .map(property_info)
+            .collect())
+    }
+}

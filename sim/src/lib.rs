@@ -1,7 +1,9 @@
 //! # sim: the sans-IO contract and the deterministic simulator of dsim
 //!
-//! A protocol node implements [`Machine`]: three entry points (start, a message
-//! arrived, a timer fired) that act only through a [`Context`]. The
+//! A protocol node implements [`Machine`]: entry points (start, a message
+//! arrived, a timer fired, a connection changed) that act only through a
+//! [`Context`]. A [`Protocol`] describes a whole protocol once (nodes,
+//! codec, properties, rendering, named scenarios) for every driver and tool. The
 //! [`Simulation`] runs any number of such nodes over a simulated network with
 //! seeded latency, loss, duplication, partitions, crashes, pauses and clock
 //! skew; `net-real` runs the very same nodes on real sockets.
@@ -11,7 +13,7 @@
 //! ChaCha stream derived from the seed, and every event is folded into a digest.
 //!
 //! ```
-//! use sim::{Context, Machine, SimConfig, Simulation, TimerId, Safety, virtual_addr};
+//! use sim::{Ctx, Machine, Property, SimConfig, Simulation, virtual_addr};
 //! use std::net::SocketAddr;
 //! use std::time::Duration;
 //!
@@ -26,16 +28,16 @@
 //!     type Timer = ();
 //!     type Obs = u32; // "I have now seen this many pongs"
 //!
-//!     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+//!     fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
 //!         ctx.set_timer(Duration::from_secs(1), ());
 //!     }
-//!     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, msg: Msg) {
+//!     fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Msg) {
 //!         match msg {
 //!             Msg::Ping => ctx.send(from, Msg::Pong),
 //!             Msg::Pong => { self.pongs += 1; ctx.observe(self.pongs); }
 //!         }
 //!     }
-//!     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, _t: ()) {
+//!     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _t: ()) {
 //!         ctx.send(self.peer, Msg::Ping);
 //!         ctx.set_timer(Duration::from_secs(1), ());
 //!     }
@@ -48,11 +50,9 @@
 //! let (a, b) = (virtual_addr(0, 9000), virtual_addr(1, 9000));
 //! sim.add_node(a, move || Pinger { peer: b, pongs: 0 });
 //! sim.add_node(b, move || Pinger { peer: a, pongs: 0 });
-//! sim.add_safety(Safety::new("pongs never exceed pings", |s: &Simulation<Pinger>| {
-//!     match s.observations().last() {
-//!         Some(o) if o.obs > 10 => Err(format!("{} pongs in 10 s", o.obs)),
-//!         _ => Ok(()),
-//!     }
+//! sim.add_property(Property::always("pongs never exceed pings", |o| match o.obs {
+//!     n if n > 10 => Err(format!("{n} pongs in 10 s")),
+//!     _ => Ok(()),
 //! }));
 //! let report = sim.run().unwrap();
 //! assert!(report.violation.is_none());
@@ -61,7 +61,6 @@
 //! ```
 
 mod addr;
-mod check;
 pub mod codec;
 mod config;
 mod determinism;
@@ -71,25 +70,31 @@ pub mod erased;
 pub mod machine;
 pub mod nemesis;
 pub mod network;
+pub mod property;
+pub mod protocol;
 mod queue;
 mod radix;
 mod report;
 pub mod seeding;
+pub mod testing;
 mod time;
 pub mod trace;
 
 pub use addr::virtual_addr;
-pub use check::{Liveness, Safety, Verdict};
 pub use codec::{Codec, CodecError, JsonCodec};
 pub use config::{
     Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
-    ScheduledFault, SignedDur, SimConfig, StopConfig,
+    NodeStart, ScheduledFault, SignedDur, SimConfig, StopConfig,
 };
 pub use determinism::{check_determinism, first_difference, DeterminismCheck};
-pub use engine::{summarize, Observed, Simulation};
-pub use erased::{AnySimulation, BuildFn, BuildSpec, Erased, RenderedObservation};
-pub use machine::{Context, Effect, Machine, NodeRng, TimerId};
+pub use engine::{summarize, BoxedCodec, Simulation};
+pub use erased::{simulate, AnyProtocol, AnySimulation, BuildSpec, Erased, RenderedObservation};
+pub use machine::{Connection, Context, Ctx, Effect, EffectSink, Machine, NodeRng};
 pub use network::{Decision, DecisionMode, DropCause, Fate, LinkMsg};
+pub use property::{Env, Kind, Observed, Property, Verdict};
+pub use protocol::{
+    parse_params, ClusterInfo, NamedScenario, NodeFactory, NodeSpec, Protocol, Transport,
+};
 pub use report::{Counters, Dropped, Report, StopReason, Violation};
 pub use time::{parse_duration, Time, WallTime};
 pub use trace::{EventKind, TraceEvent, TraceSink};

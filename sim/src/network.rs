@@ -59,16 +59,22 @@ pub enum DropCause {
     Unroutable,
     /// It failed the encode -> decode wire check.
     WireCheck,
+    /// Its stream connection was refused (the peer was down).
+    Refused,
+    /// Its stream connection was reset (a crash or a partition) before it arrived.
+    Reset,
 }
 
 impl DropCause {
     /// Every cause, in reporting order.
-    pub const ALL: [DropCause; 5] = [
+    pub const ALL: [DropCause; 7] = [
         DropCause::Loss,
         DropCause::Partition,
         DropCause::NodeDown,
         DropCause::Unroutable,
         DropCause::WireCheck,
+        DropCause::Refused,
+        DropCause::Reset,
     ];
 
     /// The snake_case name used in reports.
@@ -79,6 +85,8 @@ impl DropCause {
             DropCause::NodeDown => "node_down",
             DropCause::Unroutable => "unroutable",
             DropCause::WireCheck => "wire_check",
+            DropCause::Refused => "refused",
+            DropCause::Reset => "reset",
         }
     }
 }
@@ -263,6 +271,11 @@ impl Network {
         })
     }
 
+    /// The nominal latency of the link `from -> to` (no random draw).
+    pub fn nominal_latency_ns(&self, from: u32, to: u32) -> u64 {
+        self.model(from, to).nominal_ns
+    }
+
     /// The stable identity of the next message on `from -> to`.
     fn number(&mut self, from: u32, to: u32) -> LinkMsg {
         let count = self.link_counts.entry((from, to)).or_insert(0);
@@ -389,7 +402,7 @@ mod tests {
         Network::new(
             &NetworkConfig {
                 default: model,
-                links: vec![],
+                ..NetworkConfig::default()
             },
             stream(1, b"network"),
         )

@@ -16,7 +16,17 @@ pub(crate) enum Ev<M: Machine> {
     Deliver {
         from: u32,
         to: u32,
+        /// The stream connection it travels on (0: a datagram).
+        conn: u32,
         msg: M::Msg,
+    },
+    /// A stream connection event for `node` about `peer`.
+    Conn {
+        node: u32,
+        peer: std::net::SocketAddr,
+        /// The connection (0: none was opened, e.g. refused).
+        conn: u32,
+        event: crate::machine::Connection,
     },
     Timer {
         node: u32,

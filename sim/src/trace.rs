@@ -27,6 +27,8 @@ pub enum EventKind {
     Observe,
     /// A fault was applied.
     Fault,
+    /// A stream connection was established, refused or closed.
+    Connection,
 }
 
 /// One recorded event.

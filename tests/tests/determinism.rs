@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use scenarios::runner;
 use sim::{
-    check_determinism, virtual_addr, Context, Dur, Erased, Fault, Latency, LinkModel, Machine,
-    NemesisConfig, ScheduledFault, SimConfig, Simulation, TimerId,
+    check_determinism, virtual_addr, Ctx, Dur, Erased, Fault, Latency, LinkModel, Machine,
+    NemesisConfig, ScheduledFault, SimConfig, Simulation,
 };
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -40,11 +40,11 @@ impl Machine for Sloppy {
     type Timer = ();
     type Obs = ();
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         ctx.set_timer(Duration::from_millis(10), ());
     }
-    fn on_message(&mut self, _: &mut Context<'_, Self>, _: SocketAddr, _: u32) {}
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _: TimerId, _: ()) {
+    fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: SocketAddr, _: u32) {}
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _: ()) {
         let map: HashMap<SocketAddr, u32> = self
             .peers
             .iter()

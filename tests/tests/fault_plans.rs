@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use scenarios::proptest_support::{check, check_scenario, fault_plans, FaultPlan, FaultSpace};
 use scenarios::runner;
+use sim::AnyProtocol;
 use sim::{BuildSpec, Dur, Fate, SimConfig};
 
 fn primary_backup(buggy: bool, plan: &FaultPlan) -> Result<(), TestCaseError> {
@@ -13,14 +14,15 @@ fn primary_backup(buggy: bool, plan: &FaultPlan) -> Result<(), TestCaseError> {
     config.stop.duration = Some(Dur::secs(3));
     plan.apply(&mut config);
     let params = serde_json::json!({ "updates": 20, "buggy": buggy });
-    let mut sim = protocols::primary_backup::build(BuildSpec {
-        nodes: Some(3),
-        params: &params,
-        config,
-        properties: None,
-        wire_check: false,
-    })
-    .map_err(TestCaseError::fail)?;
+    let mut sim = protocols::primary_backup::PrimaryBackupProtocol
+        .build_sim(&BuildSpec {
+            nodes: Some(3),
+            params: &params,
+            config,
+            properties: None,
+            wire_check: false,
+        })
+        .map_err(TestCaseError::fail)?;
     check(sim.as_mut(), plan).map(|_| ())
 }
 

@@ -2,8 +2,8 @@
 //! arrive and arbitrage is reported; bad datagrams are counted and logged.
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LogKind, Transport};
-use protocols::pubsub::records::{self, Layout};
-use protocols::pubsub::{
+use protocols::forex::records::{self, Layout};
+use protocols::forex::{
     Currency, Event, ForexCodec, ForexNode, Market, Provider, ProviderConfig, Quote, Subscriber,
     SubscriberConfig,
 };

@@ -4,7 +4,7 @@
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LogEntry};
 use protocols::hot_potato::{Event, HotPotato, Params, Token};
 use serde::{Deserialize, Serialize};
-use sim::{Context, JsonCodec, Machine, TimerId};
+use sim::{Ctx, JsonCodec, Machine};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -56,11 +56,11 @@ impl Machine for Beacon {
     type Timer = ();
     type Obs = Heard;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         ctx.set_timer(self.period, ());
     }
 
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, msg: Beat) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Beat) {
         match msg {
             Beat::Ping(n) => {
                 ctx.send(from, Beat::Pong(n));
@@ -70,7 +70,7 @@ impl Machine for Beacon {
         }
     }
 
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, _t: ()) {
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _t: ()) {
         for to in &self.targets {
             ctx.send(*to, Beat::Ping(self.seq));
         }

@@ -14,5 +14,5 @@ mod timing;
 
 pub use node::{render, BullyNode, Event};
 pub use peer::{Peer, Phase, PlantedBug, Timer};
-pub use scenario::{build, default_pid, peer_count, ScenarioParams, DEFAULT_PEERS, PORT};
+pub use scenario::{default_pid, peer_count, BullyProtocol, ScenarioParams, DEFAULT_PEERS, PORT};
 pub use timing::{Feign, Timing};

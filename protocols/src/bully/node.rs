@@ -4,7 +4,7 @@
 use super::peer::{self, Peer};
 use crate::gcd::pyrepr::py_addr;
 use crate::gcd::{GcdServer, Msg, Pid, ServerEvent};
-use sim::{Context, Machine, TimerId};
+use sim::{Ctx, Machine};
 use std::net::SocketAddr;
 
 /// What the bully nodes report.
@@ -113,13 +113,13 @@ impl Machine for BullyNode {
     type Timer = peer::Timer;
     type Obs = Event;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         if let BullyNode::Peer(p) = self {
             p.on_start(ctx);
         }
     }
 
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, msg: Msg) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Msg) {
         match self {
             BullyNode::Gcd(gcd) => {
                 let (reply, event) = gcd.handle(msg);
@@ -130,7 +130,7 @@ impl Machine for BullyNode {
         }
     }
 
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, timer: peer::Timer) {
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: peer::Timer) {
         if let BullyNode::Peer(p) = self {
             p.on_timer(ctx, timer);
         }

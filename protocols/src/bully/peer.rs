@@ -19,11 +19,11 @@
 use super::node::{BullyNode, Event};
 use super::timing::{draw, Feign, Timing};
 use crate::gcd::{JoinRequest, Members, Msg, Pid};
-use sim::{Context, Time};
+use sim::Time;
 use std::net::SocketAddr;
 use std::ops::Bound;
 
-type Ctx<'a, 'b> = &'a mut Context<'b, BullyNode>;
+type PeerCtx<'a, 'b> = &'a mut sim::Ctx<'b, BullyNode>;
 
 /// A deliberately wrong variant, to show the properties catch it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
@@ -135,13 +135,13 @@ impl Peer {
         self.phase
     }
 
-    fn timer(&self, ctx: Ctx<'_, '_>, after: std::time::Duration, kind: TimerKind) {
+    fn timer(&self, ctx: PeerCtx<'_, '_>, after: std::time::Duration, kind: TimerKind) {
         let epoch = self.epoch;
         ctx.set_timer(after, Timer { epoch, kind });
     }
 
     /// Starts: reports, joins the GCD, and starts probing (and feigning).
-    pub fn on_start(&mut self, ctx: Ctx<'_, '_>) {
+    pub fn on_start(&mut self, ctx: PeerCtx<'_, '_>) {
         self.started = ctx.now();
         ctx.observe(Event::Started {
             pid: self.pid,
@@ -151,14 +151,14 @@ impl Peer {
         self.schedule_feign(ctx);
     }
 
-    fn join(&mut self, ctx: Ctx<'_, '_>) {
+    fn join(&mut self, ctx: PeerCtx<'_, '_>) {
         ctx.send(self.gcd, self.join_request(ctx.me()));
         self.timer(ctx, self.timing.failure_timeout.0, TimerKind::JoinRetry);
         let after = draw(ctx.rng(), &self.timing.probe_every);
         self.timer(ctx, after, TimerKind::ProbeDue);
     }
 
-    fn schedule_feign(&mut self, ctx: Ctx<'_, '_>) {
+    fn schedule_feign(&mut self, ctx: PeerCtx<'_, '_>) {
         if let Some(f) = &self.feign {
             let after = draw(ctx.rng(), &f.after);
             self.timer(ctx, after, TimerKind::FeignStart);
@@ -178,7 +178,7 @@ impl Peer {
             .collect()
     }
 
-    fn start_election(&mut self, ctx: Ctx<'_, '_>) {
+    fn start_election(&mut self, ctx: PeerCtx<'_, '_>) {
         self.round += 1;
         self.leader = None;
         self.probe = None;
@@ -199,7 +199,7 @@ impl Peer {
         );
     }
 
-    fn victory(&mut self, ctx: Ctx<'_, '_>) {
+    fn victory(&mut self, ctx: PeerCtx<'_, '_>) {
         self.phase = Phase::Idle;
         self.leader = Some(self.pid);
         ctx.observe(Event::Victory { pid: self.pid });
@@ -217,7 +217,7 @@ impl Peer {
     }
 
     /// A message arrived (ignored while feigning a failure).
-    pub fn on_message(&mut self, ctx: Ctx<'_, '_>, from: SocketAddr, msg: Msg) {
+    pub fn on_message(&mut self, ctx: PeerCtx<'_, '_>, from: SocketAddr, msg: Msg) {
         if self.feigning {
             return;
         }
@@ -298,7 +298,7 @@ impl Peer {
     }
 
     /// A timer fired (only the end of a feigned failure counts while feigning).
-    pub fn on_timer(&mut self, ctx: Ctx<'_, '_>, timer: Timer) {
+    pub fn on_timer(&mut self, ctx: PeerCtx<'_, '_>, timer: Timer) {
         if timer.epoch != self.epoch {
             return;
         }
@@ -349,7 +349,7 @@ impl Peer {
         })
     }
 
-    fn probe_due(&mut self, ctx: Ctx<'_, '_>) {
+    fn probe_due(&mut self, ctx: PeerCtx<'_, '_>) {
         let after = draw(ctx.rng(), &self.timing.probe_every);
         self.timer(ctx, after, TimerKind::ProbeDue);
         if self.phase != Phase::Idle || self.probe.is_some() {
@@ -379,7 +379,7 @@ impl Peer {
         }
     }
 
-    fn feign_start(&mut self, ctx: Ctx<'_, '_>) {
+    fn feign_start(&mut self, ctx: PeerCtx<'_, '_>) {
         let Some(feign) = self.feign.clone() else {
             return;
         };
@@ -398,7 +398,7 @@ impl Peer {
         self.timer(ctx, lasts, TimerKind::FeignEnd);
     }
 
-    fn feign_end(&mut self, ctx: Ctx<'_, '_>) {
+    fn feign_end(&mut self, ctx: PeerCtx<'_, '_>) {
         self.feigning = false;
         self.epoch += 1;
         self.phase = Phase::Idle;
@@ -421,7 +421,6 @@ mod tests {
         peer: Peer,
         me: SocketAddr,
         rng: sim::NodeRng,
-        next_timer: u64,
         sent: Vec<(SocketAddr, Msg)>,
         timers: Vec<Timer>,
         events: Vec<Event>,
@@ -439,30 +438,23 @@ mod tests {
                 peer: Peer::new(pid, addr(GCD), Timing::default(), None, bug),
                 me: addr(9),
                 rng: sim::seeding::stream(1, b"test"),
-                next_timer: 0,
                 sent: Vec::new(),
                 timers: Vec::new(),
                 events: Vec::new(),
             }
         }
 
-        fn call(&mut self, f: impl FnOnce(&mut Peer, &mut Context<'_, BullyNode>)) {
+        fn call(&mut self, f: impl FnOnce(&mut Peer, &mut sim::Ctx<'_, BullyNode>)) {
             let mut effects = Vec::new();
-            let mut ctx = Context::new(
-                Time(0),
-                WallTime(0),
-                self.me,
-                &mut self.rng,
-                &mut self.next_timer,
-                &mut effects,
-            );
+            let mut ctx =
+                sim::Context::new(Time(0), WallTime(0), self.me, &mut self.rng, &mut effects);
             f(&mut self.peer, &mut ctx);
             for e in effects {
                 match e {
                     Effect::Send { to, msg } => self.sent.push((to, msg)),
                     Effect::SetTimer { timer, .. } => self.timers.push(timer),
                     Effect::Observe(o) => self.events.push(o),
-                    Effect::CancelTimer(_) => {}
+                    Effect::CancelTimer(_) | Effect::Close(_) => {}
                 }
             }
         }

@@ -1,14 +1,14 @@
 //! The `bully` protocol in the simulator: node 0 is the GCD, nodes
 //! `1..=peers` are bully peers.
 
-use super::node::{render, BullyNode};
+use super::node::{render, BullyNode, Event};
 use super::peer::{Peer, PlantedBug};
 use super::properties::{leader_agreement, max_latency, one_leader};
 use super::timing::{Feign, Timing};
 use crate::gcd::server::{DAYS, IDS};
-use crate::gcd::{CourseCodec, GcdServer, Pid, Profile, Wire};
+use crate::gcd::{CourseCodec, GcdServer, Msg, Pid, Profile, Wire};
 use serde::Deserialize;
-use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Liveness, Safety, Simulation};
+use sim::{ClusterInfo, Codec, Dur, Kind, NodeSpec, Property, Protocol};
 use std::collections::BTreeSet;
 
 /// The port simulated bully nodes listen on.
@@ -58,47 +58,80 @@ pub fn default_pid(k: usize) -> Pid {
     Pid::new(1 + (149 * k as u32) % 365, 1_000_000 + k as u32)
 }
 
-/// Builds a `bully` simulation; `nodes` counts the peers (the GCD is added as
-/// node 0). Properties: `one-leader` (safety) and `leader-agreement`
-/// (liveness), see [`super::properties`].
-pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams = spec.params()?;
-    params.check()?;
-    let peers = peer_count(spec.nodes)?;
-    let pids = params.peer_pids(peers)?;
-    let gcd = virtual_addr(0, PORT);
-    let mut sim = Simulation::new(spec.config.clone());
-    sim.add_node(gcd, || BullyNode::Gcd(GcdServer::default()));
-    for (k, pid) in pids.into_iter().enumerate() {
-        let (timing, feign, bug) = (params.timing.clone(), params.feign.clone(), params.bug);
-        sim.add_node(virtual_addr(k + 1, PORT), move || {
-            BullyNode::Peer(Peer::new(pid, gcd, timing.clone(), feign.clone(), bug))
-        });
+/// The `bully` description; `nodes` counts the peers (the GCD is added as
+/// node 0). Properties: `one-leader` (always) and `leader-agreement`
+/// (eventually), both over node states, see [`super::properties`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BullyProtocol;
+
+impl Protocol for BullyProtocol {
+    type Machine = BullyNode;
+    type Params = ScenarioParams;
+
+    fn name(&self) -> &'static str {
+        "bully"
     }
-    if spec.wire_check {
-        sim.set_wire_check(CourseCodec::new(params.wire, params.profile));
+    fn about(&self) -> &'static str {
+        "course Lab 2: bully leader election over the GCD, with probes and feigned failures"
     }
-    if spec.wants("one-leader") {
+    fn nodes(
+        &self,
+        params: &ScenarioParams,
+        nodes: Option<usize>,
+    ) -> Result<Vec<NodeSpec<BullyNode>>, String> {
+        params.check()?;
+        let peers = peer_count(nodes)?;
+        let pids = params.peer_pids(peers)?;
+        let mut specs = vec![NodeSpec::new("gcd", PORT, |_, _| {
+            BullyNode::Gcd(GcdServer::default())
+        })];
+        for (k, pid) in pids.into_iter().enumerate() {
+            let (timing, feign, bug) = (params.timing.clone(), params.feign.clone(), params.bug);
+            specs.push(NodeSpec::new(
+                format!("peer {}", k + 1),
+                PORT,
+                move |_, book: &[std::net::SocketAddr]| {
+                    BullyNode::Peer(Peer::new(pid, book[0], timing.clone(), feign.clone(), bug))
+                },
+            ));
+        }
+        Ok(specs)
+    }
+    fn codec(&self, p: &ScenarioParams) -> Box<dyn Codec<Msg = Msg> + Send + Sync> {
+        Box::new(CourseCodec::new(p.wire, p.profile))
+    }
+    fn properties(
+        &self,
+        params: &ScenarioParams,
+        cluster: &ClusterInfo<'_>,
+    ) -> Vec<Property<BullyNode>> {
         let t = &params.timing;
         let settle = params.settle.map_or(
             t.probe_every.max.0
                 + t.failure_timeout.0 * 2
                 + t.coordinator_timeout.0
-                + max_latency(&spec.config.network) * 4,
+                + max_latency(cluster.network) * 4,
             |d| d.0,
         );
-        sim.add_safety(Safety::new("one-leader", one_leader(settle)));
-    }
-    if spec.wants("leader-agreement") {
         let (track, check) = leader_agreement();
-        sim.add_safety(Safety::new("leader-agreement (tracking)", track));
-        sim.add_liveness(Liveness::new(
-            "leader-agreement",
-            params.agree_within.0,
-            check,
-        ));
+        vec![
+            Property::on_state("one-leader", Kind::Always, one_leader(settle), |_| Ok(())),
+            Property::on_state(
+                "leader-agreement",
+                Kind::Eventually {
+                    within: params.agree_within.0,
+                },
+                track,
+                check,
+            ),
+        ]
     }
-    Ok(Box::new(Erased::new(sim, render)))
+    fn render(&self, _: &ScenarioParams, obs: &Event) -> String {
+        render(obs)
+    }
+    fn scenarios(&self) -> &'static [sim::NamedScenario] {
+        crate::named::named("bully")
+    }
 }
 
 /// The peer count of a scenario asking for `requested` (default
@@ -158,7 +191,7 @@ fn check_pids(list: &[(u32, u32)], peers: usize) -> Result<Vec<Pid>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim::{Fault, ScheduledFault, SimConfig};
+    use sim::{AnyProtocol, BuildSpec, Fault, ScheduledFault, SimConfig};
 
     fn run(
         params: serde_json::Value,
@@ -172,14 +205,15 @@ mod tests {
             ..SimConfig::default()
         };
         config.stop.duration = Some(Dur::secs(secs));
-        let mut sim = build(BuildSpec {
-            nodes: Some(5),
-            params: &params,
-            config,
-            properties: None,
-            wire_check: true,
-        })
-        .unwrap();
+        let mut sim = BullyProtocol
+            .build_sim(&BuildSpec {
+                nodes: Some(5),
+                params: &params,
+                config,
+                properties: None,
+                wire_check: true,
+            })
+            .unwrap();
         sim.run().unwrap()
     }
 
@@ -230,15 +264,16 @@ mod tests {
                 "probe_every",
             ),
         ] {
-            let err = build(BuildSpec {
-                nodes: Some(5),
-                params: &params,
-                config: SimConfig::default(),
-                properties: None,
-                wire_check: false,
-            })
-            .err()
-            .unwrap();
+            let err = BullyProtocol
+                .build_sim(&BuildSpec {
+                    nodes: Some(5),
+                    params: &params,
+                    config: SimConfig::default(),
+                    properties: None,
+                    wire_check: false,
+                })
+                .err()
+                .unwrap();
             assert!(err.contains(expect), "{params}: {err}");
         }
     }

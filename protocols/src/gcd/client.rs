@@ -58,9 +58,9 @@ impl Lab1Client {
     }
 
     /// The first actions: join the GCD.
-    pub fn start(&mut self) -> Vec<Action> {
+    pub fn start(&mut self, me: SocketAddr) -> Vec<Action> {
         vec![
-            Action::Report(Event::Joining { gcd: self.gcd }),
+            Action::Report(Event::Joining { gcd: self.gcd, me }),
             Action::Send(self.gcd, Msg::GroupJoin),
             Action::Wait(0, self.timeout),
         ]
@@ -106,6 +106,27 @@ impl Lab1Client {
             Stage::Greeting(i) if step == i + 1 => {
                 let why = format!("no reply within {}", sim::Dur(self.timeout));
                 self.finish_member(i, Err(why))
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A connection to `peer` was refused: the GCD (the join fails) or the
+    /// member being greeted (reported at once, not after the timeout).
+    pub fn on_refused(&mut self, peer: SocketAddr) -> Vec<Action> {
+        match self.stage {
+            Stage::Joining if peer == self.gcd => {
+                self.stage = Stage::Done;
+                vec![
+                    Action::Report(Event::JoinFailed { gcd: self.gcd }),
+                    Action::Report(Event::Finished {
+                        replies: 0,
+                        failures: 0,
+                    }),
+                ]
+            }
+            Stage::Greeting(i) if self.group.get(i) == Some(&peer) => {
+                self.finish_member(i, Err("connection refused".to_string()))
             }
             _ => Vec::new(),
         }

@@ -35,6 +35,6 @@ pub use node::{render, Event, GcdNode};
 pub use pickle_wire::CoursePickle;
 pub use pid::Pid;
 pub use profile::{Names, Profile};
-pub use scenario::{build, ScenarioParams, DEFAULT_MEMBERS, PORT};
+pub use scenario::{GcdProtocol, ScenarioParams, DEFAULT_MEMBERS, PORT};
 pub use server::{GcdServer, ServerEvent};
 pub use wire::CourseJson;

@@ -4,7 +4,7 @@ use super::client::{Action, Lab1Client, Step};
 use super::pyrepr::{py_addr, py_host_port, py_str};
 use super::server::{GcdServer, ServerEvent};
 use super::{member, Msg};
-use sim::{Context, Machine, TimerId};
+use sim::{Connection, Ctx, Machine};
 use std::net::SocketAddr;
 
 /// What the Lab 1 nodes report.
@@ -23,6 +23,8 @@ pub enum Event {
     Joining {
         /// The GCD.
         gcd: SocketAddr,
+        /// The client's own address.
+        me: SocketAddr,
     },
     /// The client got the member list.
     Listed {
@@ -71,7 +73,7 @@ pub fn render(e: &Event) -> String {
             line
         }
         Event::Server(ServerEvent::Refused { reason }) => format!("GCD: refused: {reason}"),
-        Event::Joining { gcd } => format!("JOIN {}", py_addr(*gcd)),
+        Event::Joining { gcd, .. } => format!("JOIN {}", py_addr(*gcd)),
         Event::Listed { members } => format!("{} members", members.len()),
         Event::JoinFailed { gcd } => format!("failed to join {}: no reply", py_addr(*gcd)),
         Event::Greeted { member, reply } => match reply {
@@ -104,7 +106,7 @@ pub enum GcdNode {
 }
 
 impl GcdNode {
-    fn act(ctx: &mut Context<'_, Self>, actions: Vec<Action>) {
+    fn act(ctx: &mut Ctx<'_, Self>, actions: Vec<Action>) {
         for a in actions {
             match a {
                 Action::Send(to, msg) => ctx.send(to, msg),
@@ -122,19 +124,19 @@ impl Machine for GcdNode {
     type Timer = Step;
     type Obs = Event;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         let addr = ctx.me();
         match self {
             GcdNode::Server(_) => ctx.observe(Event::Listening { addr, gcd: true }),
             GcdNode::Member => ctx.observe(Event::Listening { addr, gcd: false }),
             GcdNode::Client(c) => {
-                let actions = c.start();
+                let actions = c.start(ctx.me());
                 Self::act(ctx, actions);
             }
         }
     }
 
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, msg: Msg) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Msg) {
         match self {
             GcdNode::Server(gcd) => {
                 let (reply, event) = gcd.handle(msg);
@@ -149,9 +151,16 @@ impl Machine for GcdNode {
         }
     }
 
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, step: Step) {
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, step: Step) {
         if let GcdNode::Client(c) = self {
             let actions = c.on_timeout(step);
+            Self::act(ctx, actions);
+        }
+    }
+
+    fn on_connection(&mut self, ctx: &mut Ctx<'_, Self>, peer: SocketAddr, event: Connection) {
+        if let (GcdNode::Client(c), Connection::Refused) = (self, event) {
+            let actions = c.on_refused(peer);
             Self::act(ctx, actions);
         }
     }

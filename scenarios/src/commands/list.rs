@@ -2,14 +2,14 @@
 
 use super::{print_json, Exit};
 use crate::cli::ListArgs;
-use crate::registry::{NAMED, PROTOCOLS};
+use crate::registry;
 use crate::scenario::Scenario;
 use serde_json::json;
 
 /// Prints the named scenarios (one line each) and the protocols.
 pub fn run(args: &ListArgs) -> Result<Exit, String> {
     let mut scenarios = Vec::new();
-    for (name, text) in NAMED {
+    for (name, text) in registry::named() {
         let s = Scenario::parse(name, text).map_err(|e| e.to_string())?;
         scenarios.push((name, s));
     }
@@ -18,8 +18,8 @@ pub fn run(args: &ListArgs) -> Result<Exit, String> {
             "scenarios": scenarios.iter().map(|(n, s)| json!({
                 "name": n, "protocol": s.protocol, "description": s.description,
             })).collect::<Vec<_>>(),
-            "protocols": PROTOCOLS.iter().map(|p| json!({
-                "name": p.name, "description": p.description,
+            "protocols": registry::protocols().iter().map(|p| json!({
+                "name": p.name(), "description": p.about(),
             })).collect::<Vec<_>>(),
         }))?;
         return Ok(Exit::Ok);
@@ -30,9 +30,13 @@ pub fn run(args: &ListArgs) -> Result<Exit, String> {
         println!("  {name:width$}  {}", s.description);
     }
     println!("\nProtocols (the \"protocol\" field of a scenario file):");
-    let width = PROTOCOLS.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    for p in PROTOCOLS {
-        println!("  {:width$}  {}", p.name, p.description);
+    let width = registry::protocols()
+        .iter()
+        .map(|p| p.name().len())
+        .max()
+        .unwrap_or(0);
+    for p in registry::protocols() {
+        println!("  {:width$}  {}", p.name(), p.about());
     }
     Ok(Exit::Ok)
 }

@@ -32,12 +32,6 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
     }
     let scenario = &resolved.scenario;
     let protocol = registry::protocol(&scenario.protocol)?;
-    let live = protocol.live.ok_or_else(|| {
-        format!(
-            "protocol `{}` cannot run live yet (only in the simulator: --net sim)",
-            protocol.name
-        )
-    })?;
     // Many nodes in one process over TCP hold two descriptors per connected
     // pair; lift the soft limit to the hard one (best effort).
     let _ = rlimit::increase_nofile_limit(u64::MAX);
@@ -60,7 +54,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
             resolved.name
         );
     }
-    let outcome = live(LiveSpec {
+    let outcome = protocol.run_live(LiveSpec {
         scenario,
         transport,
         seed: args.seed,
@@ -83,7 +77,9 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
             "dropped_by_faults": outcome.report.counters.dropped.injected(),
             "counters": outcome.report.counters,
             "addrs": outcome.report.addrs,
-            "violations": outcome.violations,
+            "violation": outcome.violation.as_ref().map(|(p, m)| json!({"property": p, "message": m})),
+            "checked": outcome.checked,
+            "skipped": outcome.skipped.iter().map(|(p, why)| json!({"property": p, "reason": why})).collect::<Vec<_>>(),
             "observations": lines.iter().map(|o| json!({
                 "time_ns": o.time.as_nanos(), "node": o.node, "addr": o.addr.to_string(), "text": o.text,
             })).collect::<Vec<_>>(),
@@ -92,7 +88,7 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
     } else {
         print_summary(&resolved.name, transport, &outcome, &again);
     }
-    Ok(if outcome.violations.is_empty() {
+    Ok(if outcome.violation.is_none() {
         Exit::Ok
     } else {
         Exit::Violation
@@ -135,12 +131,17 @@ fn print_summary(name: &str, transport: Transport, o: &LiveOutcome, again: &str)
     if c.connections_opened > 0 {
         println!("connections  {} opened", c.connections_opened);
     }
-    if o.violations.is_empty() {
-        println!("result       no property violated");
-    } else {
-        for v in &o.violations {
-            println!("VIOLATION    {v}");
+    if !o.checked.is_empty() {
+        println!("checked      {}", o.checked.join(", "));
+    }
+    for (p, why) in &o.skipped {
+        println!("skipped      {p} ({why})");
+    }
+    match &o.violation {
+        None => println!("result       no property violated"),
+        Some((p, m)) => {
+            println!("VIOLATION    {p}: {m}");
+            println!("run again:   {again}");
         }
-        println!("run again:   {again}");
     }
 }

@@ -5,7 +5,7 @@
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LiveStop, Transport};
-use protocols::pubsub::{
+use protocols::forex::{
     render, ForexCodec, ForexNode, Layout, Provider, ProviderConfig, Subscriber, SubscriberConfig,
 };
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
@@ -128,7 +128,7 @@ fn cluster(addrs: Vec<SocketAddr>, local: usize, duration: Duration) -> ClusterC
 }
 
 /// Prints an observation's lines (the quiet ones render as nothing) and log entries.
-fn print_event(event: LiveEvent<protocols::pubsub::Event>, verbose: bool) -> Flow {
+fn print_event(event: LiveEvent<protocols::forex::Event>, verbose: bool) -> Flow {
     match event {
         LiveEvent::Observed(o) => {
             let text = render(&o.obs, verbose);

@@ -1,7 +1,7 @@
 //! A tiny test protocol: a ticker that sends a numbered message to a peer
 //! every 100 ms and records everything it sees as observations.
 
-use sim::{virtual_addr, Context, Machine, SimConfig, Simulation, TimerId, WallTime};
+use sim::{virtual_addr, Ctx, Machine, SimConfig, Simulation, WallTime};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -26,16 +26,16 @@ impl Machine for Ticker {
     type Timer = ();
     type Obs = Obs;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         ctx.observe(Obs::Started);
         ctx.set_timer(Duration::from_millis(TICK_MS), ());
     }
 
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: SocketAddr, n: u64) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, n: u64) {
         ctx.observe(Obs::Got { n, from });
     }
 
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, _t: ()) {
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, _t: ()) {
         ctx.observe(Obs::Tick {
             n: self.sent,
             wall: ctx.wall_clock(),

@@ -6,7 +6,7 @@ use super::events::{Event, Rejection};
 use super::node::{ForexNode, ForexTimer};
 use super::price_model::PriceModel;
 use super::records::Layout;
-use sim::{Context, Time};
+use sim::{Ctx, Time};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -58,7 +58,7 @@ impl Provider {
         self.leases.contains_key(subscriber)
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Context<'_, ForexNode>, msg: Msg) {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, msg: Msg) {
         match msg {
             Msg::Subscribe(addr) if addr.ip().is_unspecified() || addr.port() == 0 => {
                 ctx.observe(Event::Rejected {
@@ -87,11 +87,11 @@ impl Provider {
         }
     }
 
-    pub(super) fn on_publish(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    pub(super) fn on_publish(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         self.publish(ctx);
     }
 
-    fn publish(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    fn publish(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         let now = ctx.now();
         let lease = self.config.lease;
         let expired: Vec<SocketAddr> = self

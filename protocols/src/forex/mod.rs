@@ -47,7 +47,7 @@ pub mod records;
 mod subscriber;
 
 pub use build::{
-    build, node_count, ScenarioParams, DEFAULT_NODES, PROPERTIES, PROVIDER_PORT, SUBSCRIBER_PORT,
+    node_count, ForexProtocol, ScenarioParams, DEFAULT_NODES, PROVIDER_PORT, SUBSCRIBER_PORT,
 };
 pub use codec::{ForexCodec, Msg};
 pub use events::{render, Event, Rejection};

@@ -10,7 +10,8 @@ use super::node::ForexNode;
 use super::oracle::detectable_cycle;
 use super::records::{Currency, Market, Quote};
 use super::subscriber::is_stale;
-use sim::{Fault, Liveness, Safety, Simulation, Time};
+use sim::property::StateMonitor;
+use sim::{Fault, Kind, Observed, Property, Simulation, Time, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -142,61 +143,97 @@ fn check_route(
     Ok(())
 }
 
-/// `arbitrage-sound`: every reported arbitrage starts and ends in USD, uses
-/// only the latest, fresh quote of each market, and is profitable.
-pub fn soundness(settings: Settings) -> Safety<ForexNode> {
-    let mut model = QuoteModel::default();
-    let mut checked = 0;
-    Safety::new("arbitrage-sound", move |s: &Simulation<ForexNode>| {
-        let new = &s.observations()[checked..];
-        checked = s.observations().len();
-        for o in new {
-            match &o.obs {
-                Event::Started => model.forget(o.node),
-                Event::Quote { quote, .. } => model.record(o.node, *quote),
-                Event::Arbitrage { route } => {
-                    let now_us = s.wall_clock(o.node).as_micros();
-                    check_route(route, &model, o.node, now_us, &settings)
-                        .map_err(|e| format!("{}: {e}", where_(s, o.node)))?;
-                }
-                _ => {}
+/// `arbitrage-sound`: every arbitrage a subscriber reports follows, hop by
+/// hop, from the latest fresh quotes it was sent, runs USD to USD and gains
+/// more than the tolerance. Cost: a map update per quote, a route check per
+/// arbitrage.
+pub fn soundness(settings: Settings) -> Property<ForexNode> {
+    Property::state(
+        "arbitrage-sound",
+        Kind::Always,
+        Soundness {
+            settings,
+            model: QuoteModel::default(),
+        },
+    )
+}
+
+struct Soundness {
+    settings: Settings,
+    model: QuoteModel,
+}
+
+impl StateMonitor<ForexNode> for Soundness {
+    fn observe(&mut self, o: &Observed<Event>, s: &Simulation<ForexNode>) -> Verdict {
+        match &o.obs {
+            Event::Started => self.model.forget(o.node),
+            Event::Quote { quote, .. } => self.model.record(o.node, *quote),
+            Event::Arbitrage { route } => {
+                let now_us = s.wall_clock(o.node).as_micros();
+                check_route(route, &self.model, o.node, now_us, &self.settings)
+                    .map_err(|e| format!("{}: {e}", where_(s, o.node)))?;
             }
+            _ => {}
         }
         Ok(())
-    })
+    }
 }
 
 /// `arbitrage-complete`: after each datagram a subscriber takes in, if the
 /// brute-force oracle finds a cycle in its fresh quotes (as the model has
 /// them) that Bellman-Ford with the tolerance must detect, it reported one.
 /// Every injected arbitrage that arrived, fresh and not superseded, is such
-/// a cycle.
-pub fn completeness(settings: Settings) -> Safety<ForexNode> {
-    let mut model = QuoteModel::default();
-    let mut checked = 0;
-    Safety::new("arbitrage-complete", move |s: &Simulation<ForexNode>| {
-        let new = &s.observations()[checked..];
-        checked = s.observations().len();
-        let mut took = BTreeSet::new();
-        let mut reported = BTreeSet::new();
-        for o in new {
-            match &o.obs {
-                Event::Started => model.forget(o.node),
-                Event::Quote { quote, .. } => {
-                    model.record(o.node, *quote);
-                    took.insert(o.node);
-                }
-                Event::Arbitrage { .. } => {
-                    reported.insert(o.node);
-                }
-                _ => {}
+/// a cycle. Cost: the oracle runs once per event in which a subscriber took
+/// quotes and reported nothing.
+pub fn completeness(settings: Settings) -> Property<ForexNode> {
+    Property::state(
+        "arbitrage-complete",
+        Kind::Always,
+        Completeness {
+            settings,
+            model: QuoteModel::default(),
+            took: BTreeSet::new(),
+            reported: BTreeSet::new(),
+        },
+    )
+}
+
+struct Completeness {
+    settings: Settings,
+    model: QuoteModel,
+    /// Subscribers that took quotes in the current event.
+    took: BTreeSet<usize>,
+    /// Subscribers that reported an arbitrage in the current event.
+    reported: BTreeSet<usize>,
+}
+
+impl StateMonitor<ForexNode> for Completeness {
+    fn observe(&mut self, o: &Observed<Event>, _: &Simulation<ForexNode>) -> Verdict {
+        match &o.obs {
+            Event::Started => self.model.forget(o.node),
+            Event::Quote { quote, .. } => {
+                self.model.record(o.node, *quote);
+                self.took.insert(o.node);
             }
+            Event::Arbitrage { .. } => {
+                self.reported.insert(o.node);
+            }
+            _ => {}
         }
+        Ok(())
+    }
+
+    fn after_event(&mut self, s: &Simulation<ForexNode>) -> Verdict {
+        if self.took.is_empty() {
+            return Ok(());
+        }
+        let took = std::mem::take(&mut self.took);
+        let reported = std::mem::take(&mut self.reported);
         for node in took.difference(&reported) {
             let now_us = s.wall_clock(*node).as_micros();
-            let fresh = model.fresh(*node, now_us, expiry_us(&settings));
+            let fresh = self.model.fresh(*node, now_us, expiry_us(&self.settings));
             let graph = RateGraph::new(&fresh);
-            if let Some(found) = detectable_cycle(&graph, Currency::USD, settings.tolerance)? {
+            if let Some(found) = detectable_cycle(&graph, Currency::USD, self.settings.tolerance)? {
                 let path: Vec<&str> = found.currencies.iter().map(|c| c.as_str()).collect();
                 return Err(format!(
                     "{}: missed the arbitrage {} (gain {})",
@@ -207,7 +244,7 @@ pub fn completeness(settings: Settings) -> Safety<ForexNode> {
             }
         }
         Ok(())
-    })
+    }
 }
 
 /// When a fault last touched `node` or the provider (a heal touches everyone).
@@ -227,38 +264,40 @@ fn last_disturbed(s: &Simulation<ForexNode>, node: usize, provider: usize) -> Op
 /// `lease-kept`: a subscriber's lease never expires at the provider while
 /// both have run undisturbed by faults for a whole lease (it renews 20 times
 /// per lease, so this holds at any loss rate below 50%).
-pub fn lease_kept(settings: Settings) -> Safety<ForexNode> {
-    let mut checked = 0;
-    Safety::new("lease-kept", move |s: &Simulation<ForexNode>| {
-        let new = &s.observations()[checked..];
-        checked = s.observations().len();
-        for o in new {
-            let Event::LeaseExpired { subscriber } = o.obs else {
-                continue;
-            };
-            let Some(i) = s.index_of(&subscriber).filter(|&i| s.is_up(i)) else {
-                continue;
-            };
-            let undisturbed = last_disturbed(s, i, settings.provider)
-                .is_none_or(|t| s.now() - t >= settings.lease);
-            if undisturbed {
-                return Err(format!(
-                    "the lease of subscriber {i} ({subscriber}) expired at {} although it ran undisturbed",
-                    s.now()
-                ));
-            }
+pub fn lease_kept(settings: Settings) -> Property<ForexNode> {
+    Property::state("lease-kept", Kind::Always, LeaseKept(settings))
+}
+
+struct LeaseKept(Settings);
+
+impl StateMonitor<ForexNode> for LeaseKept {
+    fn observe(&mut self, o: &Observed<Event>, s: &Simulation<ForexNode>) -> Verdict {
+        let Event::LeaseExpired { subscriber } = o.obs else {
+            return Ok(());
+        };
+        let Some(i) = s.index_of(&subscriber).filter(|&i| s.is_up(i)) else {
+            return Ok(());
+        };
+        let undisturbed =
+            last_disturbed(s, i, self.0.provider).is_none_or(|t| s.now() - t >= self.0.lease);
+        if undisturbed {
+            return Err(format!(
+                "the lease of subscriber {i} ({subscriber}) expired at {} although it ran undisturbed",
+                s.now()
+            ));
         }
         Ok(())
-    })
+    }
 }
 
 /// `subscribers-served`: `within` after the last fault, every running
 /// subscriber holds a lease at the provider and has had a datagram within
 /// twice its silence timeout.
-pub fn subscribers_served(settings: Settings, within: Duration) -> Liveness<ForexNode> {
-    Liveness::new(
+pub fn subscribers_served(settings: Settings, within: Duration) -> Property<ForexNode> {
+    Property::on_state(
         "subscribers-served",
-        within,
+        Kind::Eventually { within },
+        |_| Ok(()),
         move |s: &Simulation<ForexNode>| {
             let provider = s
                 .node(settings.provider)

@@ -4,7 +4,7 @@ use super::codec::Msg;
 use super::events::Event;
 use super::provider::Provider;
 use super::subscriber::Subscriber;
-use sim::{Context, Machine, TimerId};
+use sim::{Ctx, Machine};
 use std::net::SocketAddr;
 
 /// What a forex timer means.
@@ -50,20 +50,20 @@ impl Machine for ForexNode {
     type Timer = ForexTimer;
     type Obs = Event;
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) {
         if let ForexNode::Subscriber(s) = self {
             s.on_start(ctx);
         }
     }
 
-    fn on_message(&mut self, ctx: &mut Context<'_, Self>, _from: SocketAddr, msg: Msg) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, _from: SocketAddr, msg: Msg) {
         match self {
             ForexNode::Provider(p) => p.on_message(ctx, msg),
             ForexNode::Subscriber(s) => s.on_message(ctx, msg),
         }
     }
 
-    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, _id: TimerId, timer: ForexTimer) {
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: ForexTimer) {
         match (self, timer) {
             (ForexNode::Provider(p), ForexTimer::Publish) => p.on_publish(ctx),
             (ForexNode::Subscriber(s), ForexTimer::Renew) => s.on_renew(ctx),

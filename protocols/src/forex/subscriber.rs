@@ -7,7 +7,7 @@ use super::events::{Event, Rejection};
 use super::node::{ForexNode, ForexTimer};
 use super::records::{Currency, Market, Quote};
 use serde::{Deserialize, Serialize};
-use sim::{Context, Time};
+use sim::{Ctx, Time};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -132,19 +132,19 @@ impl Subscriber {
         (self.config.silence / 3).max(Duration::from_millis(100))
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         ctx.observe(Event::Started);
         self.subscribe(ctx);
         ctx.set_timer(self.config.renew_every, ForexTimer::Renew);
         ctx.set_timer(self.watchdog_every(), ForexTimer::Watchdog);
     }
 
-    pub(super) fn on_renew(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    pub(super) fn on_renew(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         self.subscribe(ctx);
         ctx.set_timer(self.config.renew_every, ForexTimer::Renew);
     }
 
-    pub(super) fn on_watchdog(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    pub(super) fn on_watchdog(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         // Until the first datagram, every look resubscribes (the first
         // subscription may have been lost); after that, only a silence does.
         let quiet = self
@@ -156,7 +156,7 @@ impl Subscriber {
         ctx.set_timer(self.watchdog_every(), ForexTimer::Watchdog);
     }
 
-    fn subscribe(&mut self, ctx: &mut Context<'_, ForexNode>) {
+    fn subscribe(&mut self, ctx: &mut Ctx<'_, ForexNode>) {
         match ctx.me() {
             SocketAddr::V4(me) => {
                 self.counters.subscriptions += 1;
@@ -169,12 +169,12 @@ impl Subscriber {
         }
     }
 
-    fn reject(&mut self, ctx: &mut Context<'_, ForexNode>, reason: Rejection) {
+    fn reject(&mut self, ctx: &mut Ctx<'_, ForexNode>, reason: Rejection) {
         *self.counters.rejected.entry(reason.kind()).or_default() += 1;
         ctx.observe(Event::Rejected { reason });
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Context<'_, ForexNode>, msg: Msg) {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, msg: Msg) {
         match msg {
             Msg::Quotes(quotes) => self.on_quotes(ctx, quotes),
             Msg::Subscribe(_) => self.reject(
@@ -184,7 +184,7 @@ impl Subscriber {
         }
     }
 
-    fn on_quotes(&mut self, ctx: &mut Context<'_, ForexNode>, quotes: Vec<Quote>) {
+    fn on_quotes(&mut self, ctx: &mut Ctx<'_, ForexNode>, quotes: Vec<Quote>) {
         let now_us = ctx.wall_clock().as_micros();
         let limit_us = now_us.saturating_add(self.config.future_limit.as_micros() as i64);
         if let Some(q) = quotes
@@ -235,7 +235,7 @@ impl Subscriber {
         }
     }
 
-    fn remove_stale(&mut self, ctx: &mut Context<'_, ForexNode>, now_us: i64) {
+    fn remove_stale(&mut self, ctx: &mut Ctx<'_, ForexNode>, now_us: i64) {
         let expiry_us = self.config.expiry.as_micros() as i64;
         let stale: Vec<Market> = self
             .fresh

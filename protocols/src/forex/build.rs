@@ -1,7 +1,6 @@
-//! Building a forex simulation from a scenario: node 0 is the provider,
-//! nodes 1.. are subscribers.
+//! The forex description: node 0 is the provider, nodes 1.. are subscribers.
 
-use super::codec::ForexCodec;
+use super::codec::{ForexCodec, Msg};
 use super::events::{render, Event};
 use super::node::ForexNode;
 use super::properties::{self, Settings};
@@ -9,7 +8,7 @@ use super::provider::{Provider, ProviderConfig};
 use super::records::Layout;
 use super::subscriber::{Bug, Subscriber, SubscriberConfig};
 use serde::Deserialize;
-use sim::{virtual_addr, AnySimulation, BuildSpec, Dur, Erased, Simulation};
+use sim::{ClusterInfo, Codec, Dur, NodeSpec, Property, Protocol};
 use std::net::SocketAddr;
 
 /// The port simulated providers listen on (the course's default).
@@ -146,68 +145,67 @@ pub fn node_count(requested: Option<usize>) -> Result<usize, String> {
     }
 }
 
-/// Builds a forex simulation. Properties: `arbitrage-sound`,
-/// `arbitrage-complete`, `lease-kept` (safety) and `subscribers-served`
-/// (liveness).
-pub fn build(spec: BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String> {
-    let params: ScenarioParams = spec.params()?;
-    params.validate()?;
-    let nodes = node_count(spec.nodes)?;
-    for name in spec.properties.into_iter().flatten() {
-        if !PROPERTIES.contains(&name.as_str()) {
-            return Err(format!(
-                "properties: forex has no property `{name}` (it has {})",
-                PROPERTIES.join(", ")
+/// The forex description: node 0 is the provider, nodes 1.. subscribers.
+/// Properties: `arbitrage-sound`, `arbitrage-complete`, `lease-kept`
+/// (always) and `subscribers-served` (eventually), all over node states.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ForexProtocol;
+
+impl Protocol for ForexProtocol {
+    type Machine = ForexNode;
+    type Params = ScenarioParams;
+
+    fn name(&self) -> &'static str {
+        "forex"
+    }
+    fn about(&self) -> &'static str {
+        "forex quotes published over UDP; subscribers look for arbitrage (node 0 provides)"
+    }
+    fn nodes(
+        &self,
+        params: &ScenarioParams,
+        nodes: Option<usize>,
+    ) -> Result<Vec<NodeSpec<ForexNode>>, String> {
+        params.validate()?;
+        let nodes = node_count(nodes)?;
+        let provider = params.provider();
+        let mut specs = vec![NodeSpec::new("provider", PROVIDER_PORT, move |_, _| {
+            ForexNode::Provider(Provider::new(provider.clone()))
+        })];
+        for i in 1..nodes {
+            let params = params.clone();
+            specs.push(NodeSpec::new(
+                format!("subscriber {i}"),
+                SUBSCRIBER_PORT,
+                move |_, book: &[SocketAddr]| {
+                    ForexNode::Subscriber(Subscriber::new(params.subscriber(book[0])))
+                },
             ));
         }
+        Ok(specs)
     }
-    let provider_addr = virtual_addr(0, PROVIDER_PORT);
-    let mut sim = Simulation::new(spec.config.clone());
-    let provider = params.provider();
-    sim.add_node(provider_addr, move || {
-        ForexNode::Provider(Provider::new(provider.clone()))
-    });
-    for i in 1..nodes {
-        let config = params.subscriber(provider_addr);
-        sim.add_node(virtual_addr(i, SUBSCRIBER_PORT), move || {
-            ForexNode::Subscriber(Subscriber::new(config.clone()))
-        });
+    fn codec(&self, params: &ScenarioParams) -> Box<dyn Codec<Msg = Msg> + Send + Sync> {
+        Box::new(ForexCodec::new(params.layout))
     }
-    if spec.wire_check {
-        sim.set_wire_check(ForexCodec::new(params.layout));
+    fn properties(&self, params: &ScenarioParams, _: &ClusterInfo<'_>) -> Vec<Property<ForexNode>> {
+        let settings = Settings {
+            expiry: params.expiry.0,
+            tolerance: params.tolerance,
+            provider: 0,
+            lease: params.lease.0,
+            silence: params.silence.0,
+        };
+        vec![
+            properties::soundness(settings),
+            properties::completeness(settings),
+            properties::lease_kept(settings),
+            properties::subscribers_served(settings, params.served_within.0),
+        ]
     }
-    let settings = Settings {
-        expiry: params.expiry.0,
-        tolerance: params.tolerance,
-        provider: 0,
-        lease: params.lease.0,
-        silence: params.silence.0,
-    };
-    if spec.wants("arbitrage-sound") {
-        sim.add_safety(properties::soundness(settings));
+    fn render(&self, params: &ScenarioParams, obs: &Event) -> String {
+        render(obs, params.print_quotes)
     }
-    if spec.wants("arbitrage-complete") {
-        sim.add_safety(properties::completeness(settings));
+    fn scenarios(&self) -> &'static [sim::NamedScenario] {
+        crate::named::named("forex")
     }
-    if spec.wants("lease-kept") {
-        sim.add_safety(properties::lease_kept(settings));
-    }
-    if spec.wants("subscribers-served") {
-        sim.add_liveness(properties::subscribers_served(
-            settings,
-            params.served_within.0,
-        ));
-    }
-    let verbose = params.print_quotes;
-    Ok(Box::new(Erased::new(sim, move |e: &Event| {
-        render(e, verbose)
-    })))
 }
-
-/// The properties forex ships, by name.
-pub const PROPERTIES: &[&str] = &[
-    "arbitrage-sound",
-    "arbitrage-complete",
-    "lease-kept",
-    "subscribers-served",
-];

@@ -235,7 +235,7 @@ pub fn render(event: &Event, verbose: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pubsub::records::Currency;
+    use crate::forex::records::Currency;
 
     #[test]
     fn quote_lines_print_utc_dates_to_the_microsecond() {

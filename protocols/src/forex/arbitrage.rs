@@ -245,8 +245,8 @@ impl RateGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pubsub::oracle::detectable_cycle;
-    use crate::pubsub::records::Market;
+    use crate::forex::oracle::detectable_cycle;
+    use crate::forex::records::Market;
     use proptest::prelude::*;
 
     const ALL: [Currency; 7] = [

@@ -3,7 +3,7 @@
 
 use super::*;
 use rand::SeedableRng;
-use sim::{Context, Effect, Machine, NodeRng, Time, TimerId, WallTime};
+use sim::{Context, Ctx, Effect, Machine, NodeRng, Time, WallTime};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
@@ -13,7 +13,6 @@ struct Harness {
     node: ForexNode,
     me: SocketAddr,
     rng: NodeRng,
-    next_timer: u64,
     now: Time,
     skew_us: i64,
 }
@@ -32,7 +31,6 @@ impl Harness {
             node,
             me,
             rng: NodeRng::seed_from_u64(1),
-            next_timer: 0,
             now: Time::ZERO,
             skew_us: 0,
         }
@@ -42,17 +40,10 @@ impl Harness {
         EPOCH_US + (self.now.as_nanos() / 1000) as i64 + self.skew_us
     }
 
-    fn call(&mut self, f: impl FnOnce(&mut ForexNode, &mut Context<'_, ForexNode>)) -> Out {
+    fn call(&mut self, f: impl FnOnce(&mut ForexNode, &mut Ctx<'_, ForexNode>)) -> Out {
         let mut effects = Vec::new();
         let wall = WallTime::from_micros(self.wall_us());
-        let mut ctx = Context::new(
-            self.now,
-            wall,
-            self.me,
-            &mut self.rng,
-            &mut self.next_timer,
-            &mut effects,
-        );
+        let mut ctx = Context::new(self.now, wall, self.me, &mut self.rng, &mut effects);
         f(&mut self.node, &mut ctx);
         let mut out = Out::default();
         for e in effects {
@@ -60,7 +51,7 @@ impl Harness {
                 Effect::Send { to, msg } => out.sent.push((to, msg)),
                 Effect::SetTimer { after, timer, .. } => out.timers.push((after, timer)),
                 Effect::Observe(ev) => out.events.push(ev),
-                Effect::CancelTimer(_) => {}
+                Effect::CancelTimer(_) | Effect::Close(_) => {}
             }
         }
         out
@@ -81,7 +72,7 @@ impl Harness {
     }
 
     fn fire(&mut self, timer: ForexTimer) -> Out {
-        self.call(|n, ctx| n.on_timer(ctx, TimerId(0), timer))
+        self.call(|n, ctx| n.on_timer(ctx, timer))
     }
 
     fn subscriber(&self) -> &Subscriber {

@@ -58,7 +58,7 @@ impl Codec for ForexCodec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pubsub::records::{Currency, Market};
+    use crate::forex::records::{Currency, Market};
     use std::net::Ipv4Addr;
 
     fn quote(rate: f64) -> Quote {
