@@ -2,6 +2,7 @@
 //! wire codec, properties and a deliberately buggy variant.
 
 pub mod bully;
+pub mod chord;
 pub mod gcd;
 pub mod hot_potato;
 pub mod pickle;
