@@ -388,7 +388,8 @@ mod tests {
     #[test]
     fn broken_rows_name_their_line() {
         let head = "a,b,c,d\n";
-        let cases: [(&str, fn(&CsvError) -> bool); 6] = [
+        type Check = fn(&CsvError) -> bool;
+        let cases: [(&str, Check); 6] = [
             ("x,1,2,3\nx,1,2\n", |e| {
                 matches!(
                     e,

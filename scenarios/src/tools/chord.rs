@@ -1,9 +1,10 @@
 //! `dsim chord ...`: the Chord paper's evaluation (Stoica et al., SIGCOMM
 //! 2001, Section 6) reproduced on an ideal ring.
 
-use crate::commands::{print_json, Exit};
+use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use protocols::chord::paper::{self, Config};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,7 +25,7 @@ pub enum ChordCommand {
 /// `dsim chord paper`.
 #[derive(Debug, Args)]
 pub struct PaperArgs {
-    /// A scaled-down run (10x fewer nodes and keys, N up to 2^10): about a second.
+    /// A scaled-down run (10x fewer nodes and keys, N up to 2^10): well under a second.
     #[arg(long)]
     pub quick: bool,
     /// Directory for report.txt, report.json and the SVG plots (created if missing).
@@ -80,13 +81,20 @@ fn run_paper(args: &PaperArgs) -> Result<Exit, String> {
     let report = paper::run(&config)?;
     let elapsed = started.elapsed();
     let text = paper::render::text(&report);
-    if args.json {
-        print_json(&report)?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    let shown = if args.json {
+        format!("{json}\n")
     } else {
-        print!("{text}");
+        text.clone()
+    };
+    match std::io::stdout().lock().write_all(shown.as_bytes()) {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write to stdout: {e}"));
+        }
+        _ => {}
     }
     if let Some(dir) = &args.out {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         let mut written = vec![
             write(dir, "report.txt", &text)?,
             write(dir, "report.json", &json)?,

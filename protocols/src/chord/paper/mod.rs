@@ -45,7 +45,7 @@ fn stream(seed: u64, experiment: Experiment, part: u64) -> ChaCha8Rng {
 }
 
 /// What to run. [`Config::full`] is the paper's setup; [`Config::quick`] a
-/// scaled-down one that runs in about a second.
+/// scaled-down one that runs in well under a second.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Config {
     /// The seed of every random choice.

@@ -16,7 +16,7 @@ pub struct Figure {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mark {
-    /// Solid line through dots.
+    /// Solid line, with dots when there are few points.
     Line,
     /// Dashed line, no dots.
     Dashed,
@@ -95,7 +95,8 @@ fn label(v: f64, step: f64) -> String {
         s *= 10.0;
         decimals += 1;
     }
-    format!("{v:.decimals$}")
+    // `+ 0.0` turns a negative zero into zero ("0", not "-0").
+    format!("{:.decimals$}", v + 0.0)
 }
 
 fn escape(text: &str) -> String {
@@ -128,13 +129,16 @@ impl Plot {
         if !x0.is_finite() {
             (x0, x1) = (0.0, 1.0);
         }
-        if self.series.iter().any(|s| s.mark == Mark::Bars) {
-            let half = self.bar_width() / 2.0;
-            (x0, x1) = (x0 - half, x1 + half);
-        }
         if x1 <= x0 {
             x1 = x0 + 1.0;
         }
+        // Keep marks at the ends off the frame.
+        let pad = if self.series.iter().any(|s| s.mark == Mark::Bars) {
+            self.bar_width() / 2.0
+        } else {
+            (x1 - x0) * 0.03
+        };
+        (x0, x1) = (x0 - pad, x1 + pad);
         let y_step = nice_step(y1, 5.0);
         let y_top = if y1 > 0.0 {
             (y1 / y_step).ceil() * y_step
@@ -240,6 +244,8 @@ impl Plot {
             }
             for &(x, y) in &series.points {
                 match series.mark {
+                    // Dense lines (a PDF) read better without dots.
+                    Mark::Line if series.points.len() > 60 => {}
                     Mark::Line | Mark::Dots => {
                         let _ = writeln!(
                             s,
@@ -521,6 +527,7 @@ mod tests {
         assert_eq!(nice_step(900_000.0, 6.0), 200_000.0);
         assert_eq!(label(0.30000000000000004, 0.1), "0.3");
         assert_eq!(label(200_000.0, 200_000.0), "200000");
+        assert_eq!(label(-0.0, 2.0), "0");
     }
 
     #[test]
