@@ -21,7 +21,7 @@ pub fn text(r: &Report) -> String {
         out,
         "Ids uniform in 2^160; lookups by closest preceding finger over ideal fingers;\n\
          path length = moves from node to node until the key's predecessor.\n\
-         Paper numbers are the paper's text; \"unconfirmed\" marks ones not checked against it.\n"
+         Paper numbers come from the paper's Section 6 text; \"unconfirmed\" marks ones we could not check.\n"
     );
 
     let _ = writeln!(
