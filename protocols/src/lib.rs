@@ -6,6 +6,7 @@
 //! `tests.rs` the unit tests, and `scenarios/*.json` the named scenarios.
 
 pub mod bully;
+pub mod chord;
 pub mod forex;
 pub mod gcd;
 pub mod hot_potato;

@@ -54,6 +54,9 @@ pub enum Command {
     /// Course Lab 2 on real sockets: a bully peer.
     #[command(subcommand)]
     Bully(crate::tools::bully::BullyCommand),
+    /// Course Lab 4 (Chord): the paper's evaluation on an ideal ring.
+    #[command(subcommand)]
+    Chord(crate::tools::chord::ChordCommand),
 }
 
 /// `dsim sweep`.

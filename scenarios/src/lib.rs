@@ -50,6 +50,7 @@ pub fn main_with(protocols: &[&'static dyn registry::CliProtocol]) -> ExitCode {
         Command::Forex(command) => tools::forex::run(&command),
         Command::Gcd(command) => tools::gcd::run(command),
         Command::Bully(command) => tools::bully::run(command),
+        Command::Chord(command) => tools::chord::run(&command),
     };
     match result {
         Ok(code) => code.into(),
