@@ -54,6 +54,9 @@ pub enum Command {
     /// Course Lab 2 on real sockets: a bully peer.
     #[command(subcommand)]
     Bully(crate::tools::bully::BullyCommand),
+    /// Course Lab 5, the parts without a network: tamper with a block.
+    #[command(subcommand)]
+    Bitcoin(crate::tools::bitcoin::BitcoinCommand),
 }
 
 /// `dsim sweep`.

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Forex(command) => scenarios::tools::forex::run(&command),
         Command::Gcd(command) => scenarios::tools::gcd::run(command),
         Command::Bully(command) => scenarios::tools::bully::run(command),
+        Command::Bitcoin(command) => scenarios::tools::bitcoin::run(&command),
     };
     match result {
         Ok(code) => code.into(),
