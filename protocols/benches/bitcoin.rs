@@ -25,7 +25,10 @@ fn fastest(mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bitcoin/blk-702861.bin");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bitcoin/blk-702861.bin"
+    );
     let bytes = std::fs::read(path).expect("block 702861");
     let mb = bytes.len() as f64 / 1e6;
     let rate = |d: Duration| mb / d.as_secs_f64();
@@ -56,9 +59,16 @@ fn main() {
         ("ours: decode + merkle + witness + PoW", ours_verify),
         ("ours: decode (with txids)", ours_decode),
         ("rust-bitcoin: deserialize", theirs_decode),
-        ("rust-bitcoin: deserialize + merkle + witness", theirs_verify),
+        (
+            "rust-bitcoin: deserialize + merkle + witness",
+            theirs_verify,
+        ),
     ] {
-        println!("  {what:<46} {:>8.3} ms {:>8.1} MB/s", d.as_secs_f64() * 1e3, rate(d));
+        println!(
+            "  {what:<46} {:>8.3} ms {:>8.1} MB/s",
+            d.as_secs_f64() * 1e3,
+            rate(d)
+        );
     }
     println!(
         "ratio (rust-bitcoin deserialize time / our full verification time): {:.2}",

@@ -182,6 +182,9 @@ mod tests {
             })
         );
         assert_eq!(Reader::new(&[2, 1, 2]).count("c", 10, 1), Ok(2));
-        assert_eq!(Reader::new(&[2, 0xff, 0xfe]).var_str("s", 10).unwrap_err(), Error::BadUtf8 { field: "s" });
+        assert_eq!(
+            Reader::new(&[2, 0xff, 0xfe]).var_str("s", 10).unwrap_err(),
+            Error::BadUtf8 { field: "s" }
+        );
     }
 }

@@ -38,7 +38,7 @@ pub fn merkle_root(leaves: &[Hash256]) -> Option<MerkleRoot> {
 }
 
 /// [`merkle_root`] reusing `level` as scratch space (its contents are lost).
-pub fn merkle_root_in_place(level: &mut Vec<Hash256>) -> Option<MerkleRoot> {
+pub fn merkle_root_in_place(level: &mut [Hash256]) -> Option<MerkleRoot> {
     let mut mutated = false;
     let mut len = level.len();
     if len == 0 {
@@ -110,6 +110,9 @@ mod tests {
         let mut last_twice = l[..5].to_vec();
         last_twice.push(l[4]);
         assert!(merkle_root(&last_twice).unwrap().mutated);
-        assert_eq!(merkle_root(&last_twice).unwrap().root, merkle_root(&l[..5]).unwrap().root);
+        assert_eq!(
+            merkle_root(&last_twice).unwrap().root,
+            merkle_root(&l[..5]).unwrap().root
+        );
     }
 }

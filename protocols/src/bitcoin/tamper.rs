@@ -185,8 +185,7 @@ pub fn tamper(
         links_to_forged: n.prev_blockhash == forged.hash,
     });
     let merkle_mismatch = recomputed != header.merkle_root;
-    let caught =
-        merkle_mismatch && !forged.pow_ok && next.is_none_or(|n| !n.links_to_forged);
+    let caught = merkle_mismatch && !forged.pow_ok && next.is_none_or(|n| !n.links_to_forged);
     Ok(TamperReport {
         block_hash,
         bits: header.bits,
@@ -276,13 +275,13 @@ impl fmt::Display for TamperReport {
                     f,
                     "  original hash   {} ({})",
                     self.block_hash,
-                    if n.links_to_original { "links" } else { "does not link" }
+                    if n.links_to_original {
+                        "links"
+                    } else {
+                        "does not link"
+                    }
                 )?;
-                writeln!(
-                    f,
-                    "  forged hash     {}",
-                    self.forged.hash
-                )?;
+                writeln!(f, "  forged hash     {}", self.forged.hash)?;
                 writeln!(
                     f,
                     "  -> {}: {}",
@@ -294,7 +293,10 @@ impl fmt::Display for TamperReport {
                     }
                 )?;
             }
-            None => writeln!(f, "3. Next block not given (--next): chain link not checked.")?,
+            None => writeln!(
+                f,
+                "3. Next block not given (--next): chain link not checked."
+            )?,
         }
         writeln!(f)?;
         write!(

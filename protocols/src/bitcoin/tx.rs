@@ -135,10 +135,7 @@ impl TxVisitor<'_> for Skip {}
 /// Walks one transaction at the reader's position, checking its grammar
 /// and every length against the bytes left.
 #[inline]
-pub(crate) fn scan<'a, V: TxVisitor<'a>>(
-    r: &mut Reader<'a>,
-    v: &mut V,
-) -> Result<TxSpan, Error> {
+pub(crate) fn scan<'a, V: TxVisitor<'a>>(r: &mut Reader<'a>, v: &mut V) -> Result<TxSpan, Error> {
     let start = r.pos();
     v.version(r.i32_le("tx.version")?);
     let mut body = r.pos();
@@ -322,7 +319,10 @@ impl Transaction {
             2 + self
                 .inputs
                 .iter()
-                .map(|i| compact_len(i.witness.len() as u64) + i.witness.iter().map(|w| var(w.len())).sum::<usize>())
+                .map(|i| {
+                    compact_len(i.witness.len() as u64)
+                        + i.witness.iter().map(|w| var(w.len())).sum::<usize>()
+                })
                 .sum::<usize>()
         } else {
             0

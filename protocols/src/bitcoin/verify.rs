@@ -63,7 +63,12 @@ impl fmt::Display for Verification {
             )?,
             None => writeln!(f, "  FAIL merkle root: no transactions")?,
         }
-        writeln!(f, "  {} witness: {}", mark(self.witness.is_ok()), self.witness)?;
+        writeln!(
+            f,
+            "  {} witness: {}",
+            mark(self.witness.is_ok()),
+            self.witness
+        )?;
         match &self.pow {
             Ok(target) => write!(f, "  ok   proof of work: hash <= {target}"),
             Err(e) => write!(f, "  FAIL proof of work: {e}"),

@@ -58,7 +58,10 @@ pub enum WitnessCheck {
 impl WitnessCheck {
     /// Whether the block passes (valid, or nothing to check).
     pub fn is_ok(&self) -> bool {
-        matches!(self, WitnessCheck::NotApplicable | WitnessCheck::Valid { .. })
+        matches!(
+            self,
+            WitnessCheck::NotApplicable | WitnessCheck::Valid { .. }
+        )
     }
 }
 

@@ -73,7 +73,11 @@ fn counts_of_2_pow_64_minus_1_are_refused_before_allocating() {
     write_compact(&mut inv, 50_000);
     assert!(matches!(
         MAINNET.read(&message("inv", &inv)),
-        Err(Error::Truncated { field: "inv.count", needed: 1_800_000, have: 0 })
+        Err(Error::Truncated {
+            field: "inv.count",
+            needed: 1_800_000,
+            have: 0
+        })
     ));
     let mut inv = Vec::new();
     write_compact(&mut inv, 50_001);
@@ -100,20 +104,29 @@ fn counts_of_2_pow_64_minus_1_are_refused_before_allocating() {
     block.extend_from_slice(&huge);
     assert!(matches!(
         Block::decode(&block),
-        Err(Error::TooMany { field: "block.tx_count", .. })
+        Err(Error::TooMany {
+            field: "block.tx_count",
+            ..
+        })
     ));
     let mut tx = vec![1, 0, 0, 0];
     tx.extend_from_slice(&huge);
     assert!(matches!(
         Transaction::from_bytes(&tx),
-        Err(Error::TooMany { field: "tx.inputs.count", .. })
+        Err(Error::TooMany {
+            field: "tx.inputs.count",
+            ..
+        })
     ));
     let mut tx = vec![1, 0, 0, 0, 1];
     tx.extend_from_slice(&[0; 36]);
     tx.extend_from_slice(&huge);
     assert!(matches!(
         Transaction::from_bytes(&tx),
-        Err(Error::TooLarge { field: "tx.input.script_sig", .. })
+        Err(Error::TooLarge {
+            field: "tx.input.script_sig",
+            ..
+        })
     ));
 }
 
@@ -125,7 +138,10 @@ fn every_truncation_of_real_data_is_a_typed_error() {
     ];
     let mut block_msg = Vec::new();
     MAINNET
-        .write(&Message::Block(Block::decode(&data::block(100_000)).unwrap()), &mut block_msg)
+        .write(
+            &Message::Block(Block::decode(&data::block(100_000)).unwrap()),
+            &mut block_msg,
+        )
         .unwrap();
     messages.push(block_msg);
     for msg in &messages {
@@ -138,7 +154,9 @@ fn every_truncation_of_real_data_is_a_typed_error() {
             // (A version message may end before its optional relay byte.)
             let optional_tail = msg[4..11] == *b"version" && cut == payload.len() - 1;
             if cut < payload.len() && !optional_tail {
-                let command = std::str::from_utf8(&msg[4..16]).unwrap().trim_end_matches('\0');
+                let command = std::str::from_utf8(&msg[4..16])
+                    .unwrap()
+                    .trim_end_matches('\0');
                 assert!(MAINNET.read(&message(command, &payload[..cut])).is_err());
             }
         }
@@ -154,15 +172,24 @@ fn non_canonical_sizes_and_bad_flags_are_refused() {
     // A ping with 9 bytes, a verack with one.
     assert!(matches!(
         MAINNET.read(&message("ping", &[0; 9])),
-        Err(Error::TrailingBytes { field: "ping", extra: 1 })
+        Err(Error::TrailingBytes {
+            field: "ping",
+            extra: 1
+        })
     ));
     assert!(matches!(
         MAINNET.read(&message("verack", &[0])),
-        Err(Error::TrailingBytes { field: "verack", .. })
+        Err(Error::TrailingBytes {
+            field: "verack",
+            ..
+        })
     ));
     assert!(matches!(
         MAINNET.read(&message("sendcmpct", &[2, 0, 0, 0, 0, 0, 0, 0, 0])),
-        Err(Error::BadBool { field: "sendcmpct.announce", value: 2 })
+        Err(Error::BadBool {
+            field: "sendcmpct.announce",
+            value: 2
+        })
     ));
     // An inv count of 1 written in 3 bytes.
     let mut inv = vec![0xfd, 1, 0];
@@ -173,7 +200,10 @@ fn non_canonical_sizes_and_bad_flags_are_refused() {
     ));
     // Segwit marker with flag 2; flag 1 with no witness at all.
     let tx = [1, 0, 0, 0, 0, 2];
-    assert_eq!(Transaction::from_bytes(&tx), Err(Error::BadSegwitFlag { flag: 2 }));
+    assert_eq!(
+        Transaction::from_bytes(&tx),
+        Err(Error::BadSegwitFlag { flag: 2 })
+    );
     let mut tx = vec![1, 0, 0, 0, 0, 1, 1];
     tx.extend_from_slice(&[0; 36]);
     tx.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -192,7 +222,10 @@ fn non_canonical_sizes_and_bad_flags_are_refused() {
 fn an_endless_stream_of_garbage_is_refused_at_once() {
     // Bytes that are not a message header: the first byte already fails.
     let garbage = vec![0x42u8; 1 << 20];
-    assert!(matches!(MAINNET.frame(&garbage), Err(Error::WrongMagic { .. })));
+    assert!(matches!(
+        MAINNET.frame(&garbage),
+        Err(Error::WrongMagic { .. })
+    ));
     // A valid header that promises the most: the frame waits, holding no
     // more than what arrived.
     let mut header = message("block", &[])[..24].to_vec();

@@ -62,7 +62,9 @@ fn every_block_re_encodes_byte_for_byte() {
         }
         // As a `block` message.
         let mut wire = Vec::new();
-        codec.write(&Message::Block(block.clone()), &mut wire).unwrap();
+        codec
+            .write(&Message::Block(block.clone()), &mut wire)
+            .unwrap();
         assert_eq!(&wire[24..], &k.bytes[..]);
         assert_eq!(codec.frame(&wire), Ok(Some(wire.len())));
         assert_eq!(codec.read(&wire), Ok(Message::Block(block)));

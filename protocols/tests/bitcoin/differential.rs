@@ -47,7 +47,10 @@ fn same_header(ours: &BlockHeader, theirs: &bitcoin::block::Header) {
     assert_eq!(ours.time, theirs.time);
     assert_eq!(ours.bits, theirs.bits.to_consensus());
     assert_eq!(ours.nonce, theirs.nonce);
-    assert_eq!(ours.block_hash().to_string(), theirs.block_hash().to_string());
+    assert_eq!(
+        ours.block_hash().to_string(),
+        theirs.block_hash().to_string()
+    );
 }
 
 #[test]
@@ -116,7 +119,10 @@ fn every_captured_message_decodes_alike() {
     for line in text.lines() {
         let bytes = protocols::bitcoin::hash::from_hex(line).unwrap();
         let theirs: bitcoin::block::Header = deserialize(&bytes).unwrap();
-        same_header(&BlockHeader::from_bytes(&bytes.try_into().unwrap()), &theirs);
+        same_header(
+            &BlockHeader::from_bytes(&bytes.try_into().unwrap()),
+            &theirs,
+        );
     }
     let payload = data::hex("p2p/payload-merkleblock-100002.hex");
     let theirs: bitcoin::MerkleBlock = deserialize(&payload).unwrap();
@@ -129,7 +135,10 @@ fn every_captured_message_decodes_alike() {
     };
     same_header(&ours.header, &theirs.header);
     let (mut matches, mut indexes) = (Vec::new(), Vec::new());
-    let root = theirs.txn.extract_matches(&mut matches, &mut indexes).unwrap();
+    let root = theirs
+        .txn
+        .extract_matches(&mut matches, &mut indexes)
+        .unwrap();
     let proof = ours.extract().unwrap();
     assert_eq!(proof.root.0, root.to_byte_array());
     let ours_matches: Vec<(u32, [u8; 32])> = proof.matches.iter().map(|(i, h)| (*i, h.0)).collect();
@@ -176,16 +185,22 @@ fn their_inv(kind: u32, h: [u8; 32]) -> TheirInv {
 }
 
 fn header() -> impl Strategy<Value = BlockHeader> {
-    (any::<i32>(), hash(), hash(), any::<u32>(), any::<u32>(), any::<u32>()).prop_map(
-        |(version, prev, root, time, bits, nonce)| BlockHeader {
+    (
+        any::<i32>(),
+        hash(),
+        hash(),
+        any::<u32>(),
+        any::<u32>(),
+        any::<u32>(),
+    )
+        .prop_map(|(version, prev, root, time, bits, nonce)| BlockHeader {
             version,
             prev_blockhash: Hash256(prev),
             merkle_root: Hash256(root),
             time,
             bits,
             nonce,
-        },
-    )
+        })
 }
 
 fn their_header(h: &BlockHeader) -> bitcoin::block::Header {
@@ -297,7 +312,13 @@ fn message() -> impl Strategy<Value = (Message, NetworkMessage)> {
             items.iter().map(|&(k, h)| their_inv(k, h)).collect(),
         )
     };
-    let locator = || (any::<u32>(), proptest::collection::vec(hash(), 0..20), hash());
+    let locator = || {
+        (
+            any::<u32>(),
+            proptest::collection::vec(hash(), 0..20),
+            hash(),
+        )
+    };
     let version = (
         any::<i32>(),
         any::<u64>(),
@@ -330,7 +351,8 @@ fn message() -> impl Strategy<Value = (Message, NetworkMessage)> {
         any::<u64>().prop_map(|n| (Message::Pong(n), NetworkMessage::Pong(n))),
         // rust-bitcoin refuses fee rates outside 0..=MAX_MONEY; we keep any i64
         // (Bitcoin Core ignores such a rate rather than the message).
-        (0i64..=2_100_000_000_000_000).prop_map(|n| (Message::FeeFilter(n), NetworkMessage::FeeFilter(n))),
+        (0i64..=2_100_000_000_000_000)
+            .prop_map(|n| (Message::FeeFilter(n), NetworkMessage::FeeFilter(n))),
         (any::<bool>(), any::<u64>()).prop_map(|(announce, version)| (
             Message::SendCmpct { announce, version },
             NetworkMessage::SendCmpct(SendCmpct {
@@ -349,7 +371,10 @@ fn message() -> impl Strategy<Value = (Message, NetworkMessage)> {
             }),
             NetworkMessage::GetBlocks(GetBlocksMessage {
                 version,
-                locator_hashes: hashes.iter().map(|h| bitcoin::BlockHash::from_byte_array(*h)).collect(),
+                locator_hashes: hashes
+                    .iter()
+                    .map(|h| bitcoin::BlockHash::from_byte_array(*h))
+                    .collect(),
                 stop_hash: bitcoin::BlockHash::from_byte_array(stop),
             })
         )),
@@ -361,12 +386,20 @@ fn message() -> impl Strategy<Value = (Message, NetworkMessage)> {
             }),
             NetworkMessage::GetHeaders(GetHeadersMessage {
                 version,
-                locator_hashes: hashes.iter().map(|h| bitcoin::BlockHash::from_byte_array(*h)).collect(),
+                locator_hashes: hashes
+                    .iter()
+                    .map(|h| bitcoin::BlockHash::from_byte_array(*h))
+                    .collect(),
                 stop_hash: bitcoin::BlockHash::from_byte_array(stop),
             })
         )),
         proptest::collection::vec((any::<u32>(), net_addr()), 0..20).prop_map(|addrs| (
-            Message::Addr(addrs.iter().map(|&(time, addr)| TimedAddr { time, addr }).collect()),
+            Message::Addr(
+                addrs
+                    .iter()
+                    .map(|&(time, addr)| TimedAddr { time, addr })
+                    .collect()
+            ),
             NetworkMessage::Addr(addrs.iter().map(|(t, a)| (*t, their_addr(a))).collect())
         )),
         tx().prop_map(|t| {
@@ -374,7 +407,17 @@ fn message() -> impl Strategy<Value = (Message, NetworkMessage)> {
             (Message::Tx(t), NetworkMessage::Tx(theirs))
         }),
         version.prop_map(
-            |(version, services, timestamp, receiver, sender, nonce, user_agent, start_height, relay)| {
+            |(
+                version,
+                services,
+                timestamp,
+                receiver,
+                sender,
+                nonce,
+                user_agent,
+                start_height,
+                relay,
+            )| {
                 let theirs = VersionMessage {
                     version: version as u32,
                     services: ServiceFlags::from(services),

@@ -19,7 +19,9 @@ fn version(file: &str) -> Version {
         panic!("{file}: not a version message");
     };
     let mut again = Vec::new();
-    MAINNET.write(&Message::Version(v.clone()), &mut again).unwrap();
+    MAINNET
+        .write(&Message::Version(v.clone()), &mut again)
+        .unwrap();
     assert_eq!(again, bytes, "{file}: round trip");
     v
 }
@@ -141,7 +143,10 @@ fn checksum_magic_and_command_errors_are_typed() {
         })
     );
     // The stream framing refuses the magic from its first byte on.
-    assert!(matches!(testnet.frame(&good[..1]), Err(Error::WrongMagic { .. })));
+    assert!(matches!(
+        testnet.frame(&good[..1]),
+        Err(Error::WrongMagic { .. })
+    ));
     assert!(matches!(
         Codec::decode(&testnet, &good),
         Err(CodecError::Invalid(why)) if why.contains("magic")

@@ -31,7 +31,10 @@ fn every_byte_of_small_blocks_is_covered() {
             for xor in [0x01, 0x80, 0xff] {
                 let mut bytes = original.clone();
                 bytes[at] ^= xor;
-                assert!(refused(&bytes), "block {height}: byte {at} ^ {xor:#x} not caught");
+                assert!(
+                    refused(&bytes),
+                    "block {height}: byte {at} ^ {xor:#x} not caught"
+                );
             }
         }
     }
@@ -53,7 +56,15 @@ fn sampled_bytes_of_large_blocks_are_covered() {
             .collect();
         for i in witnessed {
             let s = block.span(i).unwrap();
-            offsets.extend([s.start, s.start + 4, s.start + 5, s.body, s.witness, s.witness + 2, s.end - 1]);
+            offsets.extend([
+                s.start,
+                s.start + 4,
+                s.start + 5,
+                s.body,
+                s.witness,
+                s.witness + 2,
+                s.end - 1,
+            ]);
         }
         // And a spread over the whole block.
         offsets.extend((0..24).map(|k| k * original.len() / 24 + 5));
@@ -69,14 +80,12 @@ fn sampled_bytes_of_large_blocks_are_covered() {
 fn the_demonstration_catches_a_changed_value() {
     let b170 = Block::decode(&data::block(170)).unwrap();
     let chain = data::bytes("blocks-0-438.blkdat");
-    let b171: Vec<u8> = protocols::bitcoin::blkdat::BlkDat::new(
-        &chain,
-        protocols::bitcoin::wire::Network::Mainnet,
-    )
-    .nth(171)
-    .unwrap()
-    .unwrap()
-    .to_vec();
+    let b171: Vec<u8> =
+        protocols::bitcoin::blkdat::BlkDat::new(&chain, protocols::bitcoin::wire::Network::Mainnet)
+            .nth(171)
+            .unwrap()
+            .unwrap()
+            .to_vec();
     let next = BlockHeader::from_bytes(&b171[..80].try_into().unwrap());
     // Satoshi's 10 BTC to Hal Finney become 1,000 BTC.
     let change = Tampering {
@@ -97,13 +106,24 @@ fn the_demonstration_catches_a_changed_value() {
     assert!(link.links_to_original && !link.links_to_forged);
     assert!(r.caught);
     let text = r.to_string();
-    assert!(text.contains("CAUGHT") && text.contains("1000.00000000 BTC"), "{text}");
+    assert!(
+        text.contains("CAUGHT") && text.contains("1000.00000000 BTC"),
+        "{text}"
+    );
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["caught"], true);
     assert_eq!(json["block_hash"], r.block_hash.to_string());
 
     // The same value changes nothing, and nothing is caught.
-    let same = tamper(&b170, Tampering { value: 1_000_000_000, ..change }, None).unwrap();
+    let same = tamper(
+        &b170,
+        Tampering {
+            value: 1_000_000_000,
+            ..change
+        },
+        None,
+    )
+    .unwrap();
     assert!(!same.merkle_mismatch && !same.caught);
 
     // Out of range: a clear error.
@@ -112,8 +132,19 @@ fn the_demonstration_catches_a_changed_value() {
         Err(TamperError::NoSuchTx { tx: 2, count: 2 })
     );
     assert_eq!(
-        tamper(&b170, Tampering { output: 5, ..change }, None),
-        Err(TamperError::NoSuchOutput { tx: 1, output: 5, count: 2 })
+        tamper(
+            &b170,
+            Tampering {
+                output: 5,
+                ..change
+            },
+            None
+        ),
+        Err(TamperError::NoSuchOutput {
+            tx: 1,
+            output: 5,
+            count: 2
+        })
     );
 }
 
@@ -124,7 +155,16 @@ fn tampering_a_segwit_transaction_also_breaks_the_witness_commitment() {
     let i = (1..block.tx_count())
         .find(|&i| block.span(i).unwrap().has_witness())
         .unwrap();
-    let r = tamper(&block, Tampering { tx: i, output: 0, value: 1 }, None).unwrap();
+    let r = tamper(
+        &block,
+        Tampering {
+            tx: i,
+            output: 0,
+            value: 1,
+        },
+        None,
+    )
+    .unwrap();
     assert!(r.caught);
     assert!(!r.forged.witness.is_ok(), "{}", r.forged.witness);
 }

@@ -59,13 +59,16 @@ pub fn run(command: &BitcoinCommand) -> Result<Exit, String> {
 /// digits and whitespace, raw otherwise.
 fn read_block_file(path: &Path) -> Result<Vec<u8>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let named_hex = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("hex"));
+    let named_hex = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("hex"));
     let looks_hex = !bytes.is_empty()
         && bytes
             .iter()
             .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace());
     if named_hex || looks_hex {
-        let text = std::str::from_utf8(&bytes).map_err(|_| format!("{}: not hex", path.display()))?;
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| format!("{}: not hex", path.display()))?;
         from_hex(text).ok_or_else(|| format!("{}: not hex", path.display()))
     } else {
         Ok(bytes)

@@ -96,7 +96,10 @@ mod tests {
         let mut out = Vec::new();
         a.encode(&mut out);
         assert_eq!(out.len() as u64, NET_ADDR_LEN);
-        assert_eq!(&out[8..24], &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]);
+        assert_eq!(
+            &out[8..24],
+            &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]
+        );
         assert_eq!(&out[24..], &[0x20, 0x8d]);
         let back = NetAddr::decode(&mut Reader::new(&out)).unwrap();
         assert_eq!(back.socket_addr(), "10.0.0.1:8333".parse().unwrap());

@@ -83,7 +83,9 @@ impl BitcoinCodec {
         let Some(length) = buf.get(16..20) else {
             return Ok(None);
         };
-        let length = u64::from(u32::from_le_bytes([length[0], length[1], length[2], length[3]]));
+        let length = u64::from(u32::from_le_bytes([
+            length[0], length[1], length[2], length[3],
+        ]));
         if length > MAX_PAYLOAD {
             return Err(Error::TooLarge {
                 field: "message.length",
@@ -100,7 +102,8 @@ impl Codec for BitcoinCodec {
     type Msg = Message;
 
     fn encode(&self, msg: &Message, out: &mut Vec<u8>) -> Result<(), CodecError> {
-        self.write(msg, out).map_err(|e| CodecError::Encode(e.to_string()))
+        self.write(msg, out)
+            .map_err(|e| CodecError::Encode(e.to_string()))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<Message, CodecError> {

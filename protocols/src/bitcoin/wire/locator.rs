@@ -1,10 +1,10 @@
 //! `getblocks` / `getheaders`: "I have these blocks (newest first); send
 //! me what follows, up to `stop`".
 
+use super::super::compact::write_compact;
 use super::super::error::Error;
 use super::super::hash::Hash256;
 use super::super::reader::Reader;
-use super::super::compact::write_compact;
 
 /// Most locator hashes Bitcoin Core accepts (`MAX_LOCATOR_SZ`).
 pub const MAX_LOCATOR: u64 = 101;

@@ -151,9 +151,7 @@ impl MerkleBlock {
         if self.total_txs == 0 || self.total_txs > MAX_TREE_TXS {
             return Err(PartialTreeError::BadTotal(self.total_txs));
         }
-        if self.hashes.len() > self.total_txs as usize
-            || self.flags.len() * 8 < self.hashes.len()
-        {
+        if self.hashes.len() > self.total_txs as usize || self.flags.len() * 8 < self.hashes.len() {
             return Err(PartialTreeError::Inconsistent);
         }
         let mut walk = Walk {

@@ -220,7 +220,9 @@ impl Message {
                     version: r.u64_le("sendcmpct.version")?,
                 })
             })?,
-            "feefilter" => Message::FeeFilter(whole(p, "feefilter", |r| r.i64_le("feefilter.rate"))?),
+            "feefilter" => {
+                Message::FeeFilter(whole(p, "feefilter", |r| r.i64_le("feefilter.rate"))?)
+            }
             "wtxidrelay" => whole(p, "wtxidrelay", empty).map(|()| Message::WtxidRelay)?,
             "reject" => Message::Reject(whole(p, "reject", Reject::decode)?),
             "merkleblock" => Message::MerkleBlock(whole(p, "merkleblock", MerkleBlock::decode)?),
