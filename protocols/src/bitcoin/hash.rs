@@ -76,9 +76,57 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
+/// SHA-256's initial state.
+const IV: [u32; 8] = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// The padding block that follows exactly 64 bytes of input.
+const PAD_AFTER_64: [u8; 64] = {
+    let mut b = [0u8; 64];
+    b[0] = 0x80;
+    b[62] = 0x02; // 512 bits
+    b
+};
+
+fn state_bytes(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// SHA-256 of a 32-byte input: a single compression of the input and its
+/// padding, without the general hasher's buffering.
+fn sha256_32(input: &[u8; 32]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(input);
+    block[32] = 0x80;
+    block[62] = 0x01; // 256 bits
+    let mut state = IV;
+    sha2::compress256(&mut state, &[block.into()]);
+    state_bytes(&state)
+}
+
+/// Double SHA-256 of a 64-byte input (a merkle node's two children): three
+/// compressions, with the padding blocks precomputed.
+pub fn sha256d_64(input: &[u8; 64]) -> Hash256 {
+    let mut state = IV;
+    sha2::compress256(&mut state, &[(*input).into(), PAD_AFTER_64.into()]);
+    Hash256(sha256_32(&state_bytes(&state)))
+}
+
 /// SHA-256 of SHA-256 of `bytes`: block hashes, txids, merkle nodes, checksums.
 pub fn sha256d(bytes: &[u8]) -> Hash256 {
-    Hash256(sha256(&sha256(bytes)))
+    Hash256(sha256_32(&sha256(bytes)))
 }
 
 /// [`sha256d`] of the concatenation of `parts`, without copying them together.
@@ -87,8 +135,7 @@ pub fn sha256d_parts(parts: &[&[u8]]) -> Hash256 {
     for part in parts {
         h.update(part);
     }
-    let first: [u8; 32] = h.finalize().into();
-    Hash256(sha256(&first))
+    Hash256(sha256_32(&h.finalize().into()))
 }
 
 /// Lowercase hex of `bytes`.
@@ -123,6 +170,16 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcuts_agree_with_the_general_hasher() {
+        for len in [0usize, 1, 31, 32, 33, 55, 56, 63, 64, 65, 200] {
+            let data: Vec<u8> = (0..len).map(|i| i as u8 ^ 0x5a).collect();
+            assert_eq!(sha256d(&data).0, sha256(&sha256(&data)), "{len}");
+        }
+        let pair: [u8; 64] = std::array::from_fn(|i| i as u8);
+        assert_eq!(sha256d_64(&pair).0, sha256(&sha256(&pair)));
+    }
 
     #[test]
     fn empty_payload_checksum_is_the_known_constant() {

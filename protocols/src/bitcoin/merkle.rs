@@ -6,9 +6,8 @@
 //! tree "mutated" when any level holds two equal hashes side by side in a
 //! real pair, and rejects such a block; [`MerkleRoot::mutated`] is that flag.
 
-use super::hash::{sha256, Hash256};
+use super::hash::{sha256d_64, Hash256};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// A computed merkle root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -23,12 +22,10 @@ pub struct MerkleRoot {
 /// Double SHA-256 of two hashes side by side: a merkle tree's inner node.
 #[inline]
 pub fn hash_pair(left: &Hash256, right: &Hash256) -> Hash256 {
-    let first: [u8; 32] = Sha256::new()
-        .chain_update(left.0)
-        .chain_update(right.0)
-        .finalize()
-        .into();
-    Hash256(sha256(&first))
+    let mut both = [0u8; 64];
+    both[..32].copy_from_slice(&left.0);
+    both[32..].copy_from_slice(&right.0);
+    sha256d_64(&both)
 }
 
 /// The merkle root of `leaves` (`None` for no leaves).
