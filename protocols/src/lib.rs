@@ -5,6 +5,7 @@
 //! format (when not the default JSON), `properties.rs` the properties,
 //! `tests.rs` the unit tests, and `scenarios/*.json` the named scenarios.
 
+pub mod bitcoin;
 pub mod bully;
 pub mod chord;
 pub mod forex;

@@ -57,6 +57,9 @@ pub enum Command {
     /// Course Lab 4 (Chord): the paper's evaluation on an ideal ring.
     #[command(subcommand)]
     Chord(crate::tools::chord::ChordCommand),
+    /// Course Lab 5, the parts without a network: tamper with a block.
+    #[command(subcommand)]
+    Bitcoin(crate::tools::bitcoin::BitcoinCommand),
 }
 
 /// `dsim sweep`.

@@ -51,6 +51,7 @@ pub fn main_with(protocols: &[&'static dyn registry::CliProtocol]) -> ExitCode {
         Command::Gcd(command) => tools::gcd::run(command),
         Command::Bully(command) => tools::bully::run(command),
         Command::Chord(command) => tools::chord::run(&command),
+        Command::Bitcoin(command) => tools::bitcoin::run(&command),
     };
     match result {
         Ok(code) => code.into(),

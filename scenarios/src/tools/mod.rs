@@ -1,5 +1,6 @@
 //! Per-protocol tools a person runs by hand on a real network.
 
+pub mod bitcoin;
 pub mod bully;
 pub mod chord;
 pub mod forex;

@@ -1,0 +1,73 @@
+//! Which Bitcoin network a message belongs to: the 4 magic bytes that
+//! start every message header (and every `blk*.dat` record).
+
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// A Bitcoin network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    /// Mainnet (`f9beb4d9`).
+    #[default]
+    Mainnet,
+    /// Testnet3 (`0b110907`).
+    Testnet,
+    /// The default signet (`0a03cf40`).
+    Signet,
+    /// Regtest (`fabfb5da`).
+    Regtest,
+}
+
+impl Network {
+    /// Every network.
+    pub const ALL: [Network; 4] = [
+        Network::Mainnet,
+        Network::Testnet,
+        Network::Signet,
+        Network::Regtest,
+    ];
+
+    /// The magic bytes, in wire order.
+    pub fn magic(self) -> [u8; 4] {
+        match self {
+            Network::Mainnet => [0xf9, 0xbe, 0xb4, 0xd9],
+            Network::Testnet => [0x0b, 0x11, 0x09, 0x07],
+            Network::Signet => [0x0a, 0x03, 0xcf, 0x40],
+            Network::Regtest => [0xfa, 0xbf, 0xb5, 0xda],
+        }
+    }
+
+    /// The network with this magic.
+    pub fn from_magic(magic: [u8; 4]) -> Option<Network> {
+        Network::ALL.into_iter().find(|n| n.magic() == magic)
+    }
+
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Mainnet => "mainnet",
+            Network::Testnet => "testnet",
+            Network::Signet => "signet",
+            Network::Regtest => "regtest",
+        }
+    }
+}
+
+impl fmt::Display for Network {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Network::ALL
+            .into_iter()
+            .find(|n| n.name() == s)
+            .ok_or_else(|| format!("unknown network {s:?} (mainnet, testnet, signet, regtest)"))
+    }
+}
