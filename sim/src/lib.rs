@@ -80,6 +80,7 @@ mod queue;
 mod radix;
 mod report;
 pub mod seeding;
+pub mod suggest;
 pub mod testing;
 mod time;
 pub mod trace;
