@@ -477,7 +477,14 @@ impl<M: Machine> Simulation<M> {
             0,
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Start, Some(node), None, None, None, String::new());
+            self.record(
+                EventKind::Start,
+                Some(node),
+                None,
+                None,
+                None,
+                String::new(),
+            );
         }
         self.call(node, |m, ctx| m.on_start(ctx));
     }

@@ -180,8 +180,11 @@ pub trait AnyProtocol: Send + Sync {
     fn build_sim(&self, spec: &BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String>;
     /// The role of each node (`provider`, `peer 3`) for the scenario's
     /// parameters and node count, in node order.
-    fn roles(&self, params: &serde_json::Value, nodes: Option<usize>)
-        -> Result<Vec<String>, String>;
+    fn roles(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<String>, String>;
     /// Every property name it ships, with its kind and (if it cannot run
     /// live) why, for the scenario's parameters and node count.
     fn property_list(
@@ -239,7 +242,11 @@ impl<P: Protocol> AnyProtocol for P {
         nodes: Option<usize>,
     ) -> Result<Vec<String>, String> {
         let params: P::Params = parse_params(params)?;
-        Ok(self.nodes(&params, nodes)?.into_iter().map(|n| n.role).collect())
+        Ok(self
+            .nodes(&params, nodes)?
+            .into_iter()
+            .map(|n| n.role)
+            .collect())
     }
     fn property_list(
         &self,

@@ -4,7 +4,7 @@
 
 use crate::config::Fault;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::net::SocketAddr;
 
@@ -77,6 +77,9 @@ pub struct Window {
     pub over: u64,
     /// Time of the first event not kept because of the limit.
     pub first_over_ns: Option<u64>,
+    /// Messages sent before the window, per (sender, receiver) address, so
+    /// per-link message numbers can be continued inside it.
+    pub sent_before: BTreeMap<(SocketAddr, SocketAddr), u64>,
 }
 
 impl Window {
@@ -92,6 +95,11 @@ impl Window {
 
     fn record(&mut self, event: TraceEvent) {
         let inside = (self.from_ns..=self.to_ns).contains(&event.time_ns);
+        if event.time_ns < self.from_ns && event.kind == EventKind::Send {
+            if let (Some(from), Some(to)) = (event.from, event.to) {
+                *self.sent_before.entry((from, to)).or_insert(0) += 1;
+            }
+        }
         if !inside && event.kind != EventKind::Fault {
             return;
         }
@@ -184,8 +192,11 @@ mod tests {
     #[test]
     fn a_window_keeps_its_span_and_every_fault_up_to_its_limit() {
         let mut w = Window::new(10, 20, 3);
+        let mut send = at(5, EventKind::Send);
+        let (a, b) = (crate::virtual_addr(0, 1), crate::virtual_addr(1, 1));
+        (send.from, send.to) = (Some(a), Some(b));
+        w.record(send);
         for (t, k) in [
-            (5, EventKind::Send),
             (6, EventKind::Fault),
             (10, EventKind::Send),
             (20, EventKind::Timer),
@@ -204,6 +215,7 @@ mod tests {
             ]
         );
         assert_eq!((w.over, w.first_over_ns), (1, Some(20)));
+        assert_eq!(w.sent_before.get(&(a, b)), Some(&1));
     }
 
     #[test]
