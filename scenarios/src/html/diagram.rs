@@ -779,3 +779,187 @@ fn dedupe(mut lanes: Vec<Lane>) -> Vec<Lane> {
     }
     lanes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim::Fault;
+
+    fn addr(i: usize) -> SocketAddr {
+        sim::virtual_addr(i, 7000)
+    }
+
+    fn ev(
+        t: u64,
+        kind: EventKind,
+        node: Option<usize>,
+        msg: Option<u64>,
+        summary: &str,
+    ) -> TraceEvent {
+        TraceEvent {
+            time_ns: t,
+            kind,
+            node,
+            from: None,
+            to: None,
+            msg,
+            fault: None,
+            summary: summary.to_string(),
+            digest: 0,
+        }
+    }
+
+    fn send(t: u64, from: usize, to: SocketAddr, id: u64, text: &str) -> TraceEvent {
+        let mut e = ev(t, EventKind::Send, Some(from), Some(id), text);
+        (e.from, e.to) = (Some(addr(from)), Some(to));
+        e
+    }
+
+    fn arrive(t: u64, kind: EventKind, from: usize, to: usize, id: u64, text: &str) -> TraceEvent {
+        let mut e = ev(t, kind, Some(to), Some(id), text);
+        (e.from, e.to) = (Some(addr(from)), Some(addr(to)));
+        e
+    }
+
+    fn fault(t: u64, f: Fault) -> TraceEvent {
+        let mut e = ev(t, EventKind::Fault, f.nodes().first().copied(), None, "");
+        e.fault = Some(f);
+        e
+    }
+
+    fn input(events: Vec<TraceEvent>) -> Input {
+        Input {
+            title: "t".into(),
+            subtitle: String::new(),
+            roles: vec!["a".into(), "b".into(), "c".into()],
+            events,
+            sent_before: BTreeMap::new(),
+            window: (0, 100),
+            observations: None,
+            violation: None,
+            pinned: BTreeMap::new(),
+            essential: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_send_is_paired_with_what_became_of_each_copy() {
+        use EventKind::*;
+        let events = vec![
+            send(1, 0, addr(1), 0, "Ping { n: 1 }"),
+            send(1, 0, addr(1), 1, "Ping { n: 2 }"),
+            arrive(1, Duplicate, 0, 1, 1, "Ping { n: 2 }"),
+            send(2, 0, addr(2), 2, "Ping { n: 3 }"),
+            arrive(2, Drop, 0, 2, 2, "loss: Ping { n: 3 }"),
+            arrive(3, Deliver, 0, 1, 1, "Ping { n: 2 }"),
+            arrive(4, Deliver, 0, 1, 0, "Ping { n: 1 }"),
+            arrive(5, Deliver, 0, 1, 1, "Ping { n: 2 }"),
+            send(6, 1, addr(0), 3, "Pong"),
+            send(7, 1, addr(9), 4, "Pong"),
+            ev(7, Drop, None, Some(4), "unroutable: Pong"),
+            arrive(8, Deliver, 2, 0, 77, "Late"),
+        ];
+        let d = build(input(events)).unwrap();
+        let by_id = |id: u64| d.msgs.iter().find(|m| m.id == id).unwrap();
+        let kinds = |id: u64| by_id(id).ends.iter().map(|e| e.k).collect::<String>();
+        assert_eq!(kinds(0), "d");
+        assert_eq!(kinds(1), "dd");
+        assert!(by_id(1).dup);
+        assert_eq!(kinds(2), "x");
+        assert_eq!(by_id(2).ends[0].cause.as_deref(), Some("loss"));
+        assert_eq!(kinds(3), "f");
+        assert_eq!((by_id(4).to, kinds(4).as_str()), (None, "x"));
+        assert_eq!(
+            (by_id(77).sent, by_id(77).from, kinds(77).as_str()),
+            (None, Some(2), "d")
+        );
+        assert_eq!(by_id(0).ty, "Ping");
+        // Numbers per link, as failure files key decisions.
+        let links: Vec<Option<u64>> = (0..5).map(|i| by_id(i).link_n).collect();
+        assert_eq!(links, [Some(0), Some(1), Some(0), Some(0), None]);
+        let t = &d.totals;
+        assert_eq!(
+            (t.delivered, t.dropped, t.in_flight, t.duplicated),
+            (4, 2, 1, 1)
+        );
+    }
+
+    #[test]
+    fn faults_become_spans_closed_where_they_end() {
+        let events = vec![
+            fault(
+                2,
+                Fault::Partition {
+                    a: vec![0],
+                    b: vec![2],
+                    one_way: false,
+                },
+            ),
+            fault(5, Fault::Crash { node: 1 }),
+            fault(8, Fault::Restart { node: 1 }),
+            fault(9, Fault::Pause { node: 2 }),
+        ];
+        let d = build(input(events)).unwrap();
+        let spans: Vec<(usize, &str, u64, u64, bool)> = d
+            .spans
+            .iter()
+            .map(|s| (s.lane, s.kind, s.t0, s.t1, s.closed))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (1, "down", 5, 8, true),
+                (2, "paused", 9, 100, false),
+                (0, "partition", 2, 100, false),
+                (2, "partition", 2, 100, false),
+            ]
+        );
+        assert!(
+            d.spans[2].label.contains("{a} <-> {c}"),
+            "{}",
+            d.spans[2].label
+        );
+        assert_eq!(d.marks.len(), 4);
+    }
+
+    #[test]
+    fn pinned_decisions_are_found_by_their_link_number() {
+        let mut i = input(vec![
+            send(1, 0, addr(1), 0, "A"),
+            send(2, 0, addr(1), 1, "B"),
+            arrive(2, EventKind::Drop, 0, 1, 1, "loss: B"),
+        ]);
+        i.pinned.insert(
+            LinkMsg {
+                from: 0,
+                to: 1,
+                n: 1,
+            },
+            Fate::Drop,
+        );
+        i.essential = Some(
+            [LinkMsg {
+                from: 0,
+                to: 1,
+                n: 1,
+            }]
+            .into(),
+        );
+        let d = build(i).unwrap();
+        assert_eq!(d.msgs[0].pin, None);
+        assert_eq!(d.msgs[1].pin.as_deref(), Some("drop"));
+        assert!(d.msgs[1].essential);
+        assert_eq!(d.totals.pinned, 1);
+    }
+
+    #[test]
+    fn a_trace_naming_an_absurd_node_is_refused_not_allocated() {
+        let e = ev(1, EventKind::Timer, Some(usize::MAX), None, "T");
+        let err = build(input(vec![e])).unwrap_err();
+        assert!(err.contains("at most 10000 lanes"), "{err}");
+        let old = ev(1, EventKind::Send, Some(0), None, "A");
+        let err = build(input(vec![old])).unwrap_err();
+        assert!(err.contains("no message numbers"), "{err}");
+    }
+}

@@ -124,6 +124,23 @@ fn single(diagram: Diagram) -> Page {
     }
 }
 
+/// The page of scenario `name` run with `seed`, events of `window` (nanoseconds).
+pub fn run_page(
+    name: &str,
+    scenario: &Scenario,
+    seed: u64,
+    window: (u64, u64),
+) -> Result<Page, String> {
+    let c = capture::scenario(scenario, seed, window)?;
+    let subtitle = format!(
+        "{}, seed {seed}, {} shown",
+        scenario.protocol,
+        span_text(c.span)
+    );
+    let d = diagram::build(input(c, format!("dsim run {name}"), subtitle, None))?;
+    Ok(single(d))
+}
+
 /// `dsim run X --html FILE`: runs the scenario again (same seed, same run)
 /// keeping the events of the window, and draws it. `quiet`: report on stderr.
 pub fn write_run(
@@ -136,23 +153,17 @@ pub fn write_run(
     let Some(path) = &args.html else {
         return Ok(());
     };
-    let c = capture::scenario(scenario, seed, args.window()?)?;
-    let subtitle = format!(
-        "{}, seed {seed}, {} shown",
-        scenario.protocol,
-        span_text(c.span)
-    );
-    let d = diagram::build(input(c, format!("dsim run {name}"), subtitle, None))?;
-    write(path, &single(d), quiet)
+    let page = run_page(name, scenario, seed, args.window()?)?;
+    write(path, &page, quiet)
 }
 
 fn failure_diagram(
     origin: &Path,
     file: &FailureFile,
-    args: &HtmlArgs,
+    window: (u64, u64),
     essential: Option<BTreeSet<LinkMsg>>,
 ) -> Result<Diagram, String> {
-    let c = capture::failure(file, args.window()?)?;
+    let c = capture::failure(file, window)?;
     let subtitle = format!(
         "{} fails {} at {} (seed {}); {} shown",
         file.origin,
@@ -177,8 +188,21 @@ pub fn write_failure(
     let Some(path) = &args.html else {
         return Ok(());
     };
-    let d = failure_diagram(origin, file, args, None)?;
-    write(path, &single(d), quiet)
+    let page = failure_page(origin, file, args.window()?)?;
+    write(path, &page, quiet)
+}
+
+/// The page of a failure file (named `origin`) replayed, events of `window`.
+pub fn failure_page(origin: &Path, file: &FailureFile, window: (u64, u64)) -> Result<Page, String> {
+    Ok(single(failure_diagram(origin, file, window, None)?))
+}
+
+/// The page of a JSON-lines trace, events of `window`.
+pub fn trace_page(trace: &Path, window: (u64, u64)) -> Result<Page, String> {
+    let c = capture::trace(trace, window)?;
+    let subtitle = format!("trace, {} shown", span_text(c.span));
+    let d = diagram::build(input(c, trace.display().to_string(), subtitle, None))?;
+    Ok(single(d))
 }
 
 /// `dsim show TRACE --html FILE`: a JSON-lines trace drawn.
@@ -186,10 +210,8 @@ pub fn write_trace(trace: &Path, args: &HtmlArgs, quiet: bool) -> Result<(), Str
     let Some(path) = &args.html else {
         return Ok(());
     };
-    let c = capture::trace(trace, args.window()?)?;
-    let subtitle = format!("trace, {} shown", span_text(c.span));
-    let d = diagram::build(input(c, trace.display().to_string(), subtitle, None))?;
-    write(path, &single(d), quiet)
+    let page = trace_page(trace, args.window()?)?;
+    write(path, &page, quiet)
 }
 
 /// `dsim shrink F -o MIN --html FILE` and `dsim show --diff F MIN --html
@@ -204,9 +226,19 @@ pub fn write_diff(
     let Some(path) = &args.html else {
         return Ok(());
     };
+    let page = diff_page(original, shrunk, args.window()?)?;
+    write(path, &page, quiet)
+}
+
+/// The page of a failure beside its shrunk version, events of `window`.
+pub fn diff_page(
+    original: (&Path, &FailureFile),
+    shrunk: (&Path, &FailureFile),
+    window: (u64, u64),
+) -> Result<Page, String> {
     let kept: BTreeSet<LinkMsg> = shrunk.1.decisions.iter().map(|d| d.msg).collect();
-    let left = failure_diagram(original.0, original.1, args, Some(kept.clone()))?;
-    let right = failure_diagram(shrunk.0, shrunk.1, args, Some(kept))?;
+    let left = failure_diagram(original.0, original.1, window, Some(kept.clone()))?;
+    let right = failure_diagram(shrunk.0, shrunk.1, window, Some(kept))?;
     let compare = compare(original.1, &left, shrunk.1, &right);
     let mut notes = left.notes.clone();
     notes.extend(right.notes.iter().cloned());
@@ -222,7 +254,7 @@ pub fn write_diff(
         compare: Some(compare),
         notes,
     };
-    write(path, &page, quiet)
+    Ok(page)
 }
 
 fn compare(a: &FailureFile, da: &Diagram, b: &FailureFile, db: &Diagram) -> Vec<[String; 3]> {

@@ -69,3 +69,30 @@ pub fn embedded_data(html: &str) -> Option<serde_json::Value> {
     let len = html[start..].find("</script>")?;
     serde_json::from_str(&html[start..start + len]).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_a_run_cannot_end_the_data_script() {
+        let evil = "</script><script>alert(1)</script><!-- & \u{2028}";
+        let json = serde_json::to_string(&serde_json::json!({ "text": evil })).unwrap();
+        let safe = script_safe(&json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["text"], evil);
+    }
+
+    #[test]
+    fn the_template_has_one_data_slot_and_fetches_nothing() {
+        assert_eq!(TEMPLATE.matches(SLOT).count(), 1);
+        for remote in ["http:", "https:", "//cdn", "@import", "src=\"", "fetch("] {
+            let hits: Vec<&str> = TEMPLATE
+                .lines()
+                .filter(|l| l.contains(remote) && !l.contains("www.w3.org/2000/svg"))
+                .collect();
+            assert!(hits.is_empty(), "{remote}: {hits:?}");
+        }
+    }
+}
