@@ -47,7 +47,10 @@ fn run_potato(
         Flow::Continue
     })
     .expect("cluster starts");
-    (report.counters.delivered, report.wall_time.as_secs_f64())
+    (
+        report.counters.sim.delivered,
+        report.wall_time.as_secs_f64(),
+    )
 }
 
 fn in_process(transport: Transport) {
