@@ -41,6 +41,8 @@ pub enum LiveLine {
     Observation(RenderedObservation),
     /// A decode error, send error or applied fault (already formatted).
     Log(String),
+    /// Every node's socket is bound: the address book as bound.
+    Listening(Vec<std::net::SocketAddr>),
 }
 
 /// The end of a live run: the driver's report plus the properties' verdict.
@@ -158,7 +160,10 @@ pub fn run_protocol<P: Protocol>(protocol: &P, spec: LiveSpec<'_>) -> Result<Liv
             on_line(LiveLine::Log(entry.to_string()));
             Flow::Continue
         }
-        LiveEvent::Listening { .. } => Flow::Continue,
+        LiveEvent::Listening { addrs, .. } => {
+            on_line(LiveLine::Listening(addrs));
+            Flow::Continue
+        }
     })
     .map_err(|e| e.to_string())?;
     let counters = sim_counters(&report);

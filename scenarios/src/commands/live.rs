@@ -44,6 +44,11 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
         LiveLine::Observation(o) if args.json && args.observations => lines.push(o),
         LiveLine::Observation(_) => {}
         LiveLine::Log(text) => eprintln!("{text}"),
+        LiveLine::Listening(addrs) => eprintln!(
+            "ready: {} nodes listening on loopback ({}..)",
+            addrs.len(),
+            addrs.first().map(|a| a.to_string()).unwrap_or_default()
+        ),
     };
     if !args.json {
         eprintln!(
