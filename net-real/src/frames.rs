@@ -183,4 +183,56 @@ mod tests {
         assert!(reader.feed(&codec, &body, 1 << 16, &mut none).is_ok());
         assert!(reader.feed(&codec, &body, 1 << 16, &mut none).is_err());
     }
+
+    /// Frames end at a `.`; the codec walks bytes one by one from where it
+    /// stopped and counts every byte it looks at.
+    struct Dotted(std::cell::Cell<usize>);
+
+    impl Codec for Dotted {
+        type Msg = usize;
+        fn encode(&self, _: &usize, _: &mut Vec<u8>) -> Result<(), CodecError> {
+            Ok(())
+        }
+        fn decode(&self, bytes: &[u8]) -> Result<usize, CodecError> {
+            Ok(bytes.len())
+        }
+        fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
+            self.frame_len_resume(buf, &mut 0)
+        }
+        fn frame_len_resume(
+            &self,
+            buf: &[u8],
+            scanned: &mut usize,
+        ) -> Result<Option<usize>, CodecError> {
+            for (i, &b) in buf.iter().enumerate().skip(*scanned) {
+                self.0.set(self.0.get() + 1);
+                if b == b'.' {
+                    return Ok(Some(i + 1));
+                }
+            }
+            *scanned = buf.len();
+            Ok(None)
+        }
+        fn decode_frame(&self, frame: &[u8]) -> Result<usize, CodecError> {
+            Ok(frame.len())
+        }
+    }
+
+    #[test]
+    fn a_frame_dribbled_in_100_byte_pieces_is_walked_once() {
+        let codec = Dotted(std::cell::Cell::new(0));
+        let mut frame = vec![b'x'; 1_000_000];
+        frame.push(b'.');
+        let mut reader = FrameReader::default();
+        let mut got = Vec::new();
+        for piece in frame.chunks(100) {
+            reader
+                .feed(&codec, piece, 1 << 21, &mut |m| got.push(m.unwrap()))
+                .unwrap();
+        }
+        assert_eq!(got, [frame.len()]);
+        // Linear: each byte examined once (a rescan per piece would be
+        // about 5,000 times as many).
+        assert_eq!(codec.0.get(), frame.len());
+    }
 }

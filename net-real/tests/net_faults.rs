@@ -7,7 +7,7 @@ mod common;
 use common::{Beacon, Beat, Heard};
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
 use sim::{
-    Dur, DurRange, DropCause, Fault, JsonCodec, LinkModel, LinkOverride, NemesisConfig,
+    DropCause, Dur, DurRange, Fault, JsonCodec, LinkModel, LinkOverride, NemesisConfig,
     ScheduledFault,
 };
 use std::net::SocketAddr;

@@ -173,7 +173,9 @@ fn every_tool_stops_on_sigterm_with_a_summary() {
     tool_stops_on_sigterm(&["gcd", "serve", "--listen", &gcd]);
     tool_stops_on_sigterm(&["gcd", "member", "--listen", &member]);
     // A bully peer whose GCD is not there keeps retrying until stopped.
-    tool_stops_on_sigterm(&["bully", "run", "--gcd", &gcd, "--days", "9", "--id", "1234567"]);
+    tool_stops_on_sigterm(&[
+        "bully", "run", "--gcd", &gcd, "--days", "9", "--id", "1234567",
+    ]);
     tool_stops_on_sigterm(&["forex", "provider", "--listen", "127.0.0.1:0"]);
     tool_stops_on_sigterm(&["forex", "subscribe", "--provider", &gcd]);
 }
@@ -201,8 +203,16 @@ fn a_closed_stdout_ends_a_live_run_quietly() {
         std::thread::sleep(Duration::from_millis(10));
     };
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(first.contains("retired"), "{first}");
-    assert!(matches!(status.code(), Some(0) | Some(141)), "{status:?}: {err}");
+    assert!(
+        matches!(status.code(), Some(0) | Some(141)),
+        "{status:?}: {err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
