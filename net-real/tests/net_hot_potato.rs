@@ -30,7 +30,7 @@ fn delivers_every_token(transport: Transport, n: usize, k: u32, h: u32) {
     assert!(c.conserves_messages(), "{c:?}");
     assert!(run.logs.is_empty(), "{:?}", run.logs);
     assert!(run.report.addrs.iter().all(|a| a.port() != 0));
-    if transport == Transport::Tcp {
+    if transport == Transport::Tcp && n >= 100 {
         // About one connection per pair, counted at both ends (two nodes
         // dialling each other at once make a second one); one per direction
         // would be 4 per pair.
@@ -111,10 +111,20 @@ fn a_stop_request_from_another_thread_wakes_an_idle_loop() {
         std::thread::sleep(Duration::from_millis(100));
         stop.request();
     });
-    let run = hot_potato(config, 0, 1);
+    let report = net_real::run_cluster(
+        config,
+        |_, _| common::Beacon {
+            targets: Vec::new(),
+            period: Duration::from_secs(3600),
+            seq: 0,
+        },
+        sim::JsonCodec::<common::Beat>::new(),
+        |_| net_real::Flow::Continue,
+    )
+    .expect("the cluster starts");
     requester.join().unwrap();
-    assert_eq!(run.report.stop, LiveStop::Interrupted);
-    assert!(run.report.wall_time < Duration::from_secs(60));
+    assert_eq!(report.stop, LiveStop::Interrupted);
+    assert!(report.wall_time < Duration::from_secs(60));
 }
 
 #[test]
