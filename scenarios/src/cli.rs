@@ -21,7 +21,7 @@ pub enum Command {
     List(ListArgs),
     /// Run a scenario (named, or a JSON file) once and print its summary.
     #[command(
-        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms"
+        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run primary-backup-bug --trace run.log --trace-format shiviz\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms"
     )]
     Run(RunArgs),
     /// Run a scenario under many seeds in parallel; write each failure as a failure file.
@@ -31,7 +31,7 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Run a failure file again and check that the same property fails.
     #[command(
-        after_help = "Examples:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --html failure.html"
+        after_help = "Examples:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --html failure.html\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --trace failure.log --trace-format shiviz"
     )]
     Replay(ReplayArgs),
     /// Make a failure file as small as possible while it still fails the same way.
@@ -94,9 +94,12 @@ pub struct SweepArgs {
 pub struct ReplayArgs {
     /// A failure file (written by `dsim sweep` or `dsim shrink`).
     pub file: PathBuf,
-    /// Write every event of the replay as a JSON line to FILE.
+    /// Write every event of the replay to FILE (JSON lines, or see --trace-format).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+    /// With --trace: `json` or `shiviz` (see `dsim run --help`).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TraceFormat::Json, requires = "trace")]
+    pub trace_format: TraceFormat,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
@@ -176,9 +179,13 @@ pub struct RunArgs {
     /// Where to run: the simulator, or live on real sockets.
     #[arg(long, value_enum, default_value_t = Net::Sim)]
     pub net: Net,
-    /// Write every event as a JSON line to FILE.
+    /// Write every event to FILE (JSON lines, or see --trace-format).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+    /// With --trace: `json` (one event per line, `dsim show` reads it) or
+    /// `shiviz` (a log with exact vector clocks for the ShiViz visualizer).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TraceFormat::Json, requires = "trace")]
+    pub trace_format: TraceFormat,
     /// Run twice and report the first event that differs, if any.
     #[arg(long)]
     pub check_determinism: bool,
@@ -194,6 +201,18 @@ pub struct RunArgs {
     /// The run drawn as a diagram (the run is done again with the same seed).
     #[command(flatten)]
     pub html: crate::html::HtmlArgs,
+}
+
+/// How `--trace FILE` writes a run's events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// One JSON object per event and line (`dsim show` and `--html` read it back).
+    #[default]
+    Json,
+    /// A ShiViz log: the parsing regex, then per event a host with its
+    /// vector clock and a description (open it at
+    /// https://bestchai.bitbucket.io/shiviz/).
+    Shiviz,
 }
 
 /// `dsim bench ...`.

@@ -27,9 +27,11 @@ pub mod registry;
 pub mod runner;
 pub mod scenario;
 pub mod shard;
+pub mod shiviz;
 pub mod shrink;
 pub mod sweep;
 pub mod tools;
+pub mod trace_out;
 
 use clap::Parser;
 use cli::{BenchCommand, Cli, Command};

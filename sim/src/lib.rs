@@ -102,4 +102,4 @@ pub use protocol::{
 };
 pub use report::{Counters, Dropped, Report, StopReason, Violation};
 pub use time::{parse_duration, Time, WallTime};
-pub use trace::{EventKind, TraceEvent, TraceSink, Window};
+pub use trace::{EventKind, EventSink, TraceEvent, TraceSink, Window};

@@ -4,20 +4,18 @@ use super::{print_json, Exit};
 use crate::cli::ReplayArgs;
 use crate::failure::{self, replay_command, FailureFile, Verdict};
 use serde_json::json;
-use sim::{Time, TraceSink};
-use std::fs::File;
-use std::io::BufWriter;
+use sim::Time;
 
 /// Replays the failure file of `args`. Exit 1 if a property fails (the
 /// expected outcome), 0 if none does.
 pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
     let file = FailureFile::load(&args.file).map_err(|e| e.to_string())?;
     let trace = match &args.trace {
-        Some(path) => {
-            let f = File::create(path)
-                .map_err(|e| format!("--trace {}: cannot create: {e}", path.display()))?;
-            Some(TraceSink::JsonLines(Box::new(BufWriter::new(f))))
-        }
+        Some(path) => Some(crate::trace_out::open(
+            path,
+            args.trace_format,
+            crate::html::capture::roles(&file.scenario),
+        )?),
         None => None,
     };
     let mut replayed = failure::replay(&file, trace)?;

@@ -4,9 +4,7 @@ use super::{print_json, Exit};
 use crate::cli::{Net, RunArgs};
 use crate::runner::{self, Resolved};
 use serde_json::json;
-use sim::{check_determinism, DropCause, RenderedObservation, Report, TraceEvent, TraceSink};
-use std::fs::File;
-use std::io::BufWriter;
+use sim::{check_determinism, DropCause, RenderedObservation, Report, TraceEvent};
 use std::time::Instant;
 
 /// Runs the scenario named in `args`.
@@ -27,11 +25,11 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
         return Ok(exit);
     }
     let trace = match &args.trace {
-        Some(path) => {
-            let file = File::create(path)
-                .map_err(|e| format!("--trace {}: cannot create: {e}", path.display()))?;
-            Some(TraceSink::JsonLines(Box::new(BufWriter::new(file))))
-        }
+        Some(path) => Some(crate::trace_out::open(
+            path,
+            args.trace_format,
+            crate::html::capture::roles(&scenario),
+        )?),
         None => None,
     };
     let start = Instant::now();
