@@ -26,7 +26,10 @@ impl VectorClock {
     /// Takes the larger count of each host from `other` (a receive).
     pub fn join(&mut self, other: &VectorClock) {
         let mut merged = Vec::with_capacity(self.entries.len().max(other.entries.len()));
-        let (mut a, mut b) = (self.entries.iter().peekable(), other.entries.iter().peekable());
+        let (mut a, mut b) = (
+            self.entries.iter().peekable(),
+            other.entries.iter().peekable(),
+        );
         loop {
             let next = match (a.peek(), b.peek()) {
                 (Some(&&(ha, ca)), Some(&&(hb, cb))) => match ha.cmp(&hb) {

@@ -286,3 +286,72 @@ fn names(roles: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_are_roles_made_unique_and_free_of_white_space() {
+        let roles = ["primary", "backup 1", "client", "client", "network", ""];
+        let log = ShivizLog::new(Vec::new(), roles.map(String::from).to_vec());
+        let names: Vec<String> = (0..7).map(|i| log.host_name(i)).collect();
+        assert_eq!(
+            names,
+            [
+                "primary",
+                "backup_1",
+                "client-2",
+                "client-3",
+                "network-4",
+                "node-5",
+                "node-6"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_duplicated_message_gives_both_copies_the_send_clock() {
+        let a = sim::virtual_addr(0, 1);
+        let b = sim::virtual_addr(1, 1);
+        let ev = |kind, node, msg| TraceEvent {
+            time_ns: 0,
+            kind,
+            node: Some(node),
+            from: Some(a),
+            to: Some(b),
+            msg,
+            fault: None,
+            summary: "Ping".to_string(),
+            digest: 0,
+        };
+        let mut log = ShivizLog::new(Vec::new(), vec!["a".into(), "b".into()]);
+        for e in [
+            ev(EventKind::Send, 0, Some(0)),
+            ev(EventKind::Duplicate, 1, Some(0)),
+            ev(EventKind::Timer, 0, None),
+            ev(EventKind::Deliver, 1, Some(0)),
+            ev(EventKind::Deliver, 1, Some(0)),
+        ] {
+            log.record(e).unwrap();
+        }
+        log.finish().unwrap();
+        let text = String::from_utf8(log.out).unwrap();
+        let hosts: Vec<&str> = text.lines().skip(2).step_by(2).collect();
+        assert_eq!(
+            hosts,
+            [
+                r#"a {"a":1}"#,
+                r#"network {"a":1,"network":1}"#,
+                r#"a {"a":2}"#,
+                r#"b {"a":1,"b":1}"#,
+                r#"b {"a":1,"b":2}"#,
+            ]
+        );
+        assert!(text.contains("0s send #0 to b: Ping"));
+        assert!(
+            log.sent.is_empty(),
+            "both copies arrived: the send is forgotten"
+        );
+    }
+}
