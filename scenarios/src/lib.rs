@@ -15,6 +15,7 @@
 //! (`examples/leader-lease/` is a complete example.)
 
 pub mod bench;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod failure;

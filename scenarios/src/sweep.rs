@@ -13,7 +13,7 @@ use crate::scenario::Scenario;
 use crate::shard::{SeedRange, Shard};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How to sweep.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +31,8 @@ pub struct Progress {
     pub done: AtomicU64,
     /// Failures found so far.
     pub failures: AtomicU64,
+    /// Each seed's outcome and wall time, for a chart, if one is wanted.
+    pub seeds: Option<crate::chart::SeedLog>,
 }
 
 /// What a sweep found.
@@ -70,7 +72,12 @@ pub fn sweep(
             break;
         }
         let seed = seed_at(i);
-        match run_seed(origin, scenario, seed) {
+        let started = Instant::now();
+        let result = run_seed(origin, scenario, seed);
+        if let (Some(log), Ok(found)) = (&progress.seeds, &result) {
+            log.record(i, seed, started.elapsed(), found.as_ref());
+        }
+        match result {
             Ok(None) => {}
             Ok(Some(file)) => {
                 progress.failures.fetch_add(1, Ordering::Relaxed);

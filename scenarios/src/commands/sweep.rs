@@ -19,6 +19,9 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
         |j| j as usize,
     );
     let total = args.shard.len(args.seeds);
+    if let Some(path) = &args.chart {
+        crate::chart::format(path)?;
+    }
     let options = SweepOptions {
         jobs,
         keep_going: args.keep_going,
@@ -34,7 +37,13 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     }
     let start = Instant::now();
     let mut line = ProgressLine::new(total, start);
-    let progress = Progress::default();
+    let progress = Progress {
+        seeds: args
+            .chart
+            .as_ref()
+            .map(|_| crate::chart::SeedLog::new(total)),
+        ..Progress::default()
+    };
     let outcome = sweep(
         &resolved,
         args.seeds,
@@ -47,6 +56,9 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     line.finish();
     let wall_s = start.elapsed().as_secs_f64();
     let runs_per_s = outcome.runs as f64 / wall_s.max(1e-9);
+    if let (Some(path), Some(log)) = (&args.chart, &progress.seeds) {
+        chart(path, args, &resolved.name, &log.summary(), wall_s)?;
+    }
     let mut written = Vec::new();
     for f in &outcome.failures {
         let path = failure_path(&args.out, &resolved.name, f.seed);
@@ -88,6 +100,47 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     } else {
         Exit::Violation
     })
+}
+
+/// Writes the sweep's chart to `path` and says so (on stderr with --json).
+fn chart(
+    path: &Path,
+    args: &SweepArgs,
+    name: &str,
+    summary: &crate::chart::seed_log::Summary,
+    wall_s: f64,
+) -> Result<(), String> {
+    let runs = summary.runs();
+    let stopped = if runs < summary.total && !args.keep_going {
+        " (stopped at the first failure; --keep-going runs every seed)"
+    } else {
+        ""
+    };
+    let subtitle = format!(
+        "seeds {} shard {}: {runs} of {} run{stopped}, {} failed, {wall_s:.2} s",
+        args.seeds, args.shard, summary.total, summary.failures
+    );
+    let (seeds, shard) = (args.seeds, args.shard);
+    let bytes = crate::chart::write(
+        path,
+        &format!("dsim sweep {name}"),
+        &subtitle,
+        summary,
+        &|i| shard.seed(seeds, i),
+    )?;
+    let line = format!(
+        "chart     wrote {} ({} KiB: {} failing seed{} marked, {runs} timed)",
+        path.display(),
+        bytes.div_ceil(1024),
+        summary.marks.len(),
+        if summary.marks.len() == 1 { "" } else { "s" }
+    );
+    if args.json {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+    Ok(())
 }
 
 fn print_failure(f: &FailureFile, path: &Path) {
