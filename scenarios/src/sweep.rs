@@ -75,7 +75,10 @@ pub fn sweep(
         let started = Instant::now();
         let result = run_seed(origin, scenario, seed);
         if let (Some(log), Ok(found)) = (&progress.seeds, &result) {
-            log.record(i, seed, started.elapsed(), found.as_ref());
+            let failed = found
+                .as_ref()
+                .map(|f| (f.property.as_str(), f.message.as_str()));
+            log.record(i, seed, started.elapsed(), failed);
         }
         match result {
             Ok(None) => {}

@@ -2,7 +2,6 @@
 //! number of seeds: wall times folded into at most [`MAX_BINS`] bins, and the
 //! [`MAX_MARKS`] failures with the smallest positions.
 
-use crate::failure::FailureFile;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -86,8 +85,8 @@ impl SeedLog {
     }
 
     /// Seed `seed`, at position `i` of the sweep, ran in `wall`; `failed` is
-    /// its failure, if it failed.
-    pub fn record(&self, i: u64, seed: u64, wall: Duration, failed: Option<&FailureFile>) {
+    /// the property it failed and what it said, if it failed.
+    pub fn record(&self, i: u64, seed: u64, wall: Duration, failed: Option<(&str, &str)>) {
         let mut s = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let ns = u64::try_from(wall.as_nanos()).unwrap_or(u64::MAX);
         let b = s.bin_of(i);
@@ -97,14 +96,14 @@ impl SeedLog {
             bin.max_ns = bin.max_ns.max(ns);
             bin.failed += u64::from(failed.is_some());
         }
-        if let Some(f) = failed {
+        if let Some((property, message)) = failed {
             s.failures += 1;
             s.marks.insert(
                 i,
                 Mark {
                     seed,
-                    property: cut(&f.property),
-                    message: cut(&f.message),
+                    property: cut(property),
+                    message: cut(message),
                 },
             );
             if s.marks.len() > MAX_MARKS {
@@ -128,4 +127,30 @@ fn cut(text: &str) -> String {
         end -= 1;
     }
     format!("{}...", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_sweep_folds_into_bins_and_keeps_the_first_failures() {
+        let total = 10_000_000;
+        let log = SeedLog::new(total);
+        for i in (0..total).step_by(1000) {
+            let failed = (i % 3000 == 0).then_some(("p", "m"));
+            log.record(i, i + 5, Duration::from_micros(i / 1000), failed);
+        }
+        let s = log.summary();
+        assert_eq!(s.bins.len() as u64, MAX_BINS);
+        assert_eq!(s.runs(), total / 1000);
+        assert_eq!(s.failures, 3334);
+        assert_eq!(s.marks.len(), MAX_MARKS);
+        assert_eq!(
+            s.marks.keys().next_back(),
+            Some(&((MAX_MARKS as u64 - 1) * 3000))
+        );
+        assert_eq!(s.bins[0].runs, 20);
+        assert_eq!(s.bins[MAX_BINS as usize - 1].max_ns, 9_999_000);
+    }
 }
