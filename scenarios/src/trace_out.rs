@@ -18,3 +18,27 @@ pub fn open(path: &Path, format: TraceFormat, roles: Vec<String>) -> Result<Trac
         TraceFormat::Shiviz => TraceSink::Custom(Box::new(ShivizLog::new(out, roles))),
     })
 }
+
+/// A ShiViz log larger than this loads slowly (ShiViz parses and checks a
+/// 4.8 MB log of 14,000 events in about 20 s).
+const SHIVIZ_COMFORTABLE_BYTES: u64 = 1 << 20;
+
+/// After the run: on stderr, a note when a ShiViz log is too big to open
+/// comfortably, and how to make it smaller.
+pub fn note_size(path: &Path, format: TraceFormat) {
+    if format != TraceFormat::Shiviz {
+        return;
+    }
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    if meta.len() > SHIVIZ_COMFORTABLE_BYTES {
+        eprintln!(
+            "trace     note: {} is {:.1} MB; ShiViz gets slow past a few thousand events \
+             (about 1 MB): shorten the run with the scenario's \"stop\": {{\"max_events\": N}} \
+             or \"duration\"",
+            path.display(),
+            meta.len() as f64 / 1e6
+        );
+    }
+}

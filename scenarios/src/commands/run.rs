@@ -38,6 +38,9 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     if let Some(sink) = sim.take_trace() {
         sink.finish().map_err(|e| format!("--trace: {e}"))?;
     }
+    if let Some(path) = &args.trace {
+        crate::trace_out::note_size(path, args.trace_format);
+    }
     let observations = if args.observations {
         sim.observations()
     } else {
