@@ -82,6 +82,10 @@ impl Lab1Client {
                 let text = match reply {
                     Msg::HelloReply(text) => Ok(text),
                     Msg::Text(text) => Err(format!("unexpected reply: {text}")),
+                    Msg::Raw(raw) => Err(format!(
+                        "unexpected reply: {}",
+                        String::from_utf8_lossy(&raw).trim_end()
+                    )),
                     other => Err(format!("unexpected reply: {}", other.kind())),
                 };
                 self.finish_member(i, text)

@@ -11,8 +11,11 @@
 //!   id replaces the old entry, a join on a taken address evicts its owner,
 //!   and failed members are never removed. [`crate::bully`] uses this.
 //!
-//! Message names follow a course [`Profile`]; the wire is JSON ([`CourseJson`])
-//! or Python pickle ([`CoursePickle`]), chosen with [`Wire`] ([`CourseCodec`]).
+//! Messages are written in a course year's dialect ([`Profile`]): one mapping
+//! from messages to the Python values that year's programs send
+//! ([`Profile::to_python`], [`Profile::from_python`]), viewed on the wire as
+//! Python pickle ([`CoursePickle`], byte for byte what `pickle.dumps` writes)
+//! or as JSON ([`CourseJson`]), chosen with [`Wire`] ([`CourseCodec`]).
 
 pub mod client;
 mod codec;
@@ -23,6 +26,7 @@ mod node;
 mod pickle_wire;
 mod pid;
 mod profile;
+mod python;
 pub mod pyrepr;
 mod scenario;
 pub mod server;
@@ -34,7 +38,7 @@ pub use msg::{JoinRequest, Members, Msg};
 pub use node::{render, Event, GcdNode};
 pub use pickle_wire::CoursePickle;
 pub use pid::Pid;
-pub use profile::{Names, Profile};
+pub use profile::{CoordinatorData, Names, OkData, Profile};
 pub use scenario::{GcdProtocol, ScenarioParams, DEFAULT_MEMBERS, PORT};
 pub use server::{GcdServer, ServerEvent};
 pub use wire::CourseJson;
