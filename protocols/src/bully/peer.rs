@@ -16,13 +16,20 @@
 //! - **Who won, when the dialect does not say** (f19's `('COORDINATOR',
 //!   members)`): the sender, if it speaks from a member's listen address
 //!   (always in simulation; live, when the announcement answers our own
-//!   connection); otherwise the highest member that is not a suspect. This
+//!   connection); otherwise the highest member that is not a suspect (nor
+//!   silent so far in our own running election: the winner heard nothing
+//!   from it either). This
 //!   is right whenever our suspects are: after a crash the dead leader
 //!   becomes one as soon as an ELECTION or probe to it goes unanswered. Its
 //!   limit: a winner that we suspect and that only ever dials us (never
 //!   answers on a connection we opened) is not recognised until it answers
 //!   one of our ELECTIONs; until then we may follow the next one down, whose
 //!   silence to our checks then starts an election that puts it right.
+//! - Every election first asks the GCD for the members again (as the f23
+//!   assignment requires: f23 and f24 announcements carry no members, so a
+//!   peer that joined early learns of later ones only from the GCD); higher
+//!   members it learns of while the election runs are asked too. A winner
+//!   whose address is unknown is looked up the same way.
 //! - A follower probes its leader at random intervals. Only a leader answers
 //!   a probe (as the reference does: followers stay silent).
 //! - **Leaders that never answer PROBE** (course peers of f19 and f24): if
@@ -250,7 +257,7 @@ impl Peer {
             self.members
                 .keys()
                 .rev()
-                .find(|p| !self.suspects.contains(p))
+                .find(|p| !self.suspects.contains(p) && !self.silent.contains(p))
                 .copied()
                 .unwrap_or(self.pid)
         })
@@ -261,7 +268,28 @@ impl Peer {
         ctx.cancel_timer(Timer::ProbeDeadline);
     }
 
+    /// Asks the GCD for the current members (a join again, as the course does).
+    fn refresh(&self, ctx: PeerCtx<'_, '_>) {
+        if self.joined {
+            ctx.send(self.gcd, self.join_request(ctx.me()));
+        }
+    }
+
+    /// The GCD's members: new ones are added (the GCD's addresses win), and
+    /// higher ones are asked if an election is waiting for OKs.
+    fn learn(&mut self, ctx: PeerCtx<'_, '_>, members: Members) {
+        for (pid, addr) in members {
+            let new = self.members.insert(pid, addr).is_none();
+            if new && pid > self.pid && self.phase == Phase::WaitOk {
+                self.silent.insert(pid);
+                ctx.send(addr, Msg::Election(self.members.clone()));
+            }
+        }
+        self.members.insert(self.pid, ctx.me());
+    }
+
     fn start_election(&mut self, ctx: PeerCtx<'_, '_>) {
+        self.refresh(ctx);
         self.leader = None;
         self.stop_probing(ctx);
         ctx.cancel_timer(Timer::CoordinatorDeadline);
@@ -376,6 +404,7 @@ impl Peer {
                     self.start_election(ctx);
                 }
             }
+            Msg::Members(members) if from == self.gcd => self.learn(ctx, members),
             Msg::Text(reason) if from == self.gcd && !self.joined => {
                 self.refused = true;
                 ctx.cancel_timer(Timer::JoinRetry);
@@ -396,6 +425,9 @@ impl Peer {
                 let winner = leader.unwrap_or_else(|| self.infer_winner(from));
                 if leader.is_some() {
                     self.heard(winner);
+                    if !self.members.contains_key(&winner) {
+                        self.refresh(ctx);
+                    }
                 }
                 if winner > self.pid {
                     self.follow(ctx, winner);
@@ -478,7 +510,7 @@ impl Peer {
             }
             Some(leader) => {
                 let Some(&to) = self.members.get(&leader) else {
-                    return self.start_election(ctx);
+                    return self.refresh(ctx);
                 };
                 match self.liveness {
                     Liveness::Course { checked }
