@@ -166,9 +166,7 @@ fn dsim_peer(profile: Profile, gcd: SocketAddr, pid: Pid) -> Member {
     let thread = std::thread::spawn(move || {
         let report = run_cluster(
             config,
-            move |_, book| {
-                BullyNode::Peer(Peer::new(pid, book[0], Timing::default(), None, None))
-            },
+            move |_, book| BullyNode::Peer(Peer::new(pid, book[0], Timing::default(), None, None)),
             CourseCodec::new(Wire::Pickle, profile),
             move |event| {
                 if let LiveEvent::Observed(o) = event {
@@ -340,7 +338,10 @@ fn mixed_group(profile: Profile, python_leads: bool, our: bool) {
         })
         .collect();
     let first = wait_for_agreement(&members, profile, "after the joins");
-    let leader = members.iter().position(|m| m.pid == pids[3]).expect("leader");
+    let leader = members
+        .iter()
+        .position(|m| m.pid == pids[3])
+        .expect("leader");
     let leader_kind = if members[leader].python() {
         "python"
     } else {

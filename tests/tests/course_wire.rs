@@ -123,6 +123,10 @@ fn the_stored_vectors_are_what_python_writes() {
         println!("skipped: python3 is not available");
         return;
     };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), stored());
 }

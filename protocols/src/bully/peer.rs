@@ -530,9 +530,7 @@ impl Peer {
 
     /// Checks a course leader the course's way: an ELECTION, which it answers.
     fn check(&mut self, ctx: PeerCtx<'_, '_>, to: SocketAddr) {
-        self.liveness = Liveness::Course {
-            checked: ctx.now(),
-        };
+        self.liveness = Liveness::Course { checked: ctx.now() };
         self.probe = Some(Probe { to, check: true });
         ctx.send(to, Msg::Election(self.members.clone()));
         ctx.set_timer(self.timing.failure_timeout.0, Timer::ProbeDeadline);
@@ -726,6 +724,22 @@ mod tests {
     }
 
     #[test]
+    fn an_election_asks_the_gcd_again_and_asks_higher_members_it_learns_of() {
+        let mut h = harness(None);
+        joined(&mut h, &[(HIGHER, 2)]);
+        let sent = h.take_sent();
+        let joins = sent.iter().filter(|(_, m)| matches!(m, Msg::Join(_))).count();
+        assert_eq!(joins, 2, "the join, then the refresh of the election");
+        let later: Members = [(HIGHER, addr(2)), (HIGHEST, addr(3)), (ME, h.me())].into();
+        h.deliver(addr(GCD), Msg::Members(later));
+        assert_eq!(elections(&h.take_sent()), vec![addr(3)]);
+        h.deliver(addr(3), Msg::Ok(Members::new()));
+        h.fire(Timer::OkDeadline);
+        assert!(peer(&h).suspects().contains(&HIGHER));
+        assert!(!peer(&h).suspects().contains(&HIGHEST));
+    }
+
+    #[test]
     fn the_leader_answers_an_election_by_announcing_itself_again() {
         let mut h = harness(None);
         joined(&mut h, &[(LOWER, 1)]);
@@ -761,9 +775,11 @@ mod tests {
         joined(&mut h, &[(LOWER, 1), (HIGHER, 2), (HIGHEST, 3)]);
         h.deliver(addr(2), coordinator(None));
         assert_eq!(peer(&h).leader(), Some(HIGHER));
-        // From elsewhere: the highest member not suspected.
+        // From elsewhere: the highest member not suspected (both answered our election).
         let mut h = harness(None);
         joined(&mut h, &[(LOWER, 1), (HIGHER, 2), (HIGHEST, 3)]);
+        h.deliver(addr(2), Msg::Ok(Members::new()));
+        h.deliver(addr(3), Msg::Ok(Members::new()));
         h.deliver(ephemeral, coordinator(None));
         assert_eq!(peer(&h).leader(), Some(HIGHEST));
         // HIGHEST stayed silent in our election: it is suspected, HIGHER won.
@@ -863,8 +879,7 @@ mod tests {
         h.take_observations();
         for _ in 0..60 {
             h.advance(Duration::from_secs(1));
-            if h
-                .take_sent()
+            if h.take_sent()
                 .iter()
                 .any(|(_, m)| matches!(m, Msg::Election(_)))
             {

@@ -26,14 +26,15 @@ mod node;
 mod pickle_wire;
 mod pid;
 mod profile;
-mod python;
 pub mod pyrepr;
+mod python;
 mod scenario;
 pub mod server;
 mod wire;
 
 pub use client::Lab1Client;
 pub use codec::{CourseCodec, Wire};
+pub use host::parse_host_port;
 pub use msg::{JoinRequest, Members, Msg};
 pub use node::{render, Event, GcdNode};
 pub use pickle_wire::CoursePickle;

@@ -70,10 +70,7 @@ impl Codec for CoursePickle {
 
     fn decode(&self, bytes: &[u8]) -> Result<Msg, CodecError> {
         match self.inner.decode(bytes)? {
-            Raw::Value(v) => self
-                .profile
-                .from_python(&v)
-                .map_err(CodecError::Invalid),
+            Raw::Value(v) => self.profile.from_python(&v).map_err(CodecError::Invalid),
             Raw::Bytes(b) => Ok(Msg::Raw(b)),
         }
     }
@@ -205,7 +202,9 @@ mod tests {
         assert_eq!(codec.frame_len(text).unwrap(), Some(text.len()));
         assert_eq!(codec.decode_frame(text).unwrap(), Msg::Raw(text.to_vec()));
         let mut out = Vec::new();
-        codec.encode_frame(&Msg::Raw(text.to_vec()), &mut out).unwrap();
+        codec
+            .encode_frame(&Msg::Raw(text.to_vec()), &mut out)
+            .unwrap();
         assert_eq!(out, text);
         let err = codec
             .encode_frame(&Msg::Raw(b"no newline".to_vec()), &mut out)

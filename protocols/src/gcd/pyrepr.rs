@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(py_bytes(b"'\""), "b'\\'\"'");
         assert_eq!(py_bytes(&[0, 0xff, b'\\', b'\t']), "b'\\x00\\xff\\\\\\t'");
         let long = not_a_pickle(&[b'x'; 200]);
-        assert_eq!(long.len(), "Expected a pickled message, got ".len() + 100 + 1);
+        assert_eq!(
+            long.len(),
+            "Expected a pickled message, got ".len() + 100 + 1
+        );
         assert!(long.starts_with(b"Expected a pickled message, got b'xxx"));
         assert_eq!(long.last(), Some(&b'\n'));
     }

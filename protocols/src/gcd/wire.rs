@@ -39,7 +39,9 @@ fn to_json(v: &Value) -> Json {
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
         Value::Str(s) => Json::String(s.clone()),
         Value::Bytes(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
-        Value::Tuple(items) | Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Tuple(items) | Value::List(items) => {
+            Json::Array(items.iter().map(to_json).collect())
+        }
         Value::Dict(pairs) => Json::Object(
             pairs
                 .iter()
@@ -63,7 +65,10 @@ fn from_json(j: &Json) -> Result<Value, String> {
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => match n.as_i64() {
             Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().ok_or_else(|| format!("number {n} is out of range"))?),
+            None => Value::Float(
+                n.as_f64()
+                    .ok_or_else(|| format!("number {n} is out of range"))?,
+            ),
         },
         Json::String(s) => Value::Str(s.clone()),
         Json::Array(items) => Value::Tuple(items.iter().map(from_json).collect::<Result<_, _>>()?),
@@ -96,7 +101,9 @@ impl Codec for CourseJson {
         let json: Json =
             serde_json::from_slice(bytes).map_err(|e| CodecError::Invalid(e.to_string()))?;
         let value = from_json(&json).map_err(CodecError::Invalid)?;
-        self.profile.from_python(&value).map_err(CodecError::Invalid)
+        self.profile
+            .from_python(&value)
+            .map_err(CodecError::Invalid)
     }
 }
 
