@@ -728,7 +728,10 @@ mod tests {
         let mut h = harness(None);
         joined(&mut h, &[(HIGHER, 2)]);
         let sent = h.take_sent();
-        let joins = sent.iter().filter(|(_, m)| matches!(m, Msg::Join(_))).count();
+        let joins = sent
+            .iter()
+            .filter(|(_, m)| matches!(m, Msg::Join(_)))
+            .count();
         assert_eq!(joins, 2, "the join, then the refresh of the election");
         let later: Members = [(HIGHER, addr(2)), (HIGHEST, addr(3)), (ME, h.me())].into();
         h.deliver(addr(GCD), Msg::Members(later));
