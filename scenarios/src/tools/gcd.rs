@@ -20,7 +20,9 @@ pub enum GcdCommand {
     #[command(after_help = "Example:\n  dsim gcd member --listen 127.0.0.1:23601")]
     Member(MemberArgs),
     /// The Lab 1 client: join the GCD, greet every member, print the replies, exit.
-    #[command(after_help = "Example:\n  dsim gcd hello 127.0.0.1:23600")]
+    #[command(
+        after_help = "Exit status: 0 every member answered; 1 the GCD could not be reached or a member failed; 2 bad usage.\n\nExample:\n  dsim gcd hello localhost:23600"
+    )]
     Hello(HelloArgs),
 }
 
@@ -72,7 +74,8 @@ pub struct MemberArgs {
 /// `dsim gcd hello`.
 #[derive(Debug, Args)]
 pub struct HelloArgs {
-    /// The GCD, as HOST:PORT (an IP address).
+    /// The GCD, as HOST:PORT (an IP address or localhost).
+    #[arg(value_parser = protocols::gcd::parse_host_port)]
     pub gcd: SocketAddr,
     /// How long to wait for each answer.
     #[arg(long, default_value = "1.5s", value_parser = duration_arg)]
@@ -132,16 +135,25 @@ fn hello(a: &HelloArgs) -> Result<Exit, String> {
         verbose: a.common.verbose,
         stamp: false,
     };
+    let failed = std::cell::Cell::new(false);
     let report = run_one(
         node,
         move |_, book| GcdNode::Client(Lab1Client::new(book[0], timeout)),
         CourseCodec::new(a.common.wire, a.common.profile),
         render,
-        |e| matches!(e, Event::Finished { .. }),
+        |e| {
+            if matches!(
+                e,
+                Event::JoinFailed { .. } | Event::Greeted { reply: Err(_), .. }
+            ) {
+                failed.set(true);
+            }
+            matches!(e, Event::Finished { .. })
+        },
     )?;
-    if report.stop == net_real::LiveStop::Done {
-        Ok(Exit::Ok)
-    } else {
-        Err("the client did not finish".into())
+    match (report.stop, failed.get()) {
+        (net_real::LiveStop::Done, false) => Ok(Exit::Ok),
+        (net_real::LiveStop::Done, true) => Ok(Exit::Violation),
+        _ => Err("the client did not finish".into()),
     }
 }
