@@ -18,6 +18,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod failure;
+pub mod html;
 pub mod json_place;
 pub mod live;
 #[cfg(feature = "proptest")]
