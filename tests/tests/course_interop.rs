@@ -6,14 +6,13 @@
 //!
 //! Skipped, with the reason printed, where `python3` is missing.
 
-use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
+use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Stop, Transport};
 use protocols::bully::{self, BullyNode, Peer, Timing};
 use protocols::gcd::{CourseCodec, GcdNode, GcdServer, Pid, Profile, Wire};
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -47,7 +46,7 @@ enum Body {
         stderr: Arc<Mutex<String>>,
     },
     Dsim {
-        stop: Arc<AtomicBool>,
+        stop: Stop,
         thread: Option<JoinHandle<u64>>,
     },
 }
@@ -72,7 +71,7 @@ impl Member {
                 child.wait().ok();
             }
             Body::Dsim { stop, thread } => {
-                stop.store(true, Ordering::SeqCst);
+                stop.request();
                 if let Some(t) = thread.take() {
                     t.join().expect("dsim peer thread");
                 }
@@ -94,7 +93,7 @@ impl Member {
                 (0, text)
             }
             Body::Dsim { stop, thread } => {
-                stop.store(true, Ordering::SeqCst);
+                stop.request();
                 let errors = thread.take().map_or(0, |t| t.join().unwrap_or(u64::MAX));
                 (errors, String::new())
             }
@@ -157,7 +156,7 @@ fn python_peer(profile: Profile, gcd: SocketAddr, pid: Pid) -> Member {
 fn dsim_peer(profile: Profile, gcd: SocketAddr, pid: Pid) -> Member {
     let view: View = Arc::new(Mutex::new("None".into()));
     let seen = view.clone();
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = Stop::new();
     let mut config = ClusterConfig::loopback(Transport::Tcp, 2);
     config.addrs = vec![gcd, SocketAddr::from(([127, 0, 0, 1], 0))];
     config.local = Some(vec![1]);
@@ -225,7 +224,7 @@ fn our_gcd(profile: Profile) -> (Member, SocketAddr) {
     let addr = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = Stop::new();
     let mut config = ClusterConfig::loopback(Transport::Tcp, 1);
     config.addrs = vec![addr];
     config.duration = Duration::from_secs(600);

@@ -20,6 +20,8 @@ pub enum Exit {
     Violation,
     /// Bad usage or input.
     BadInput,
+    /// Ended by a signal: the conventional status (130 SIGINT, 143 SIGTERM).
+    Signal(u8),
 }
 
 impl From<Exit> for ExitCode {
@@ -28,6 +30,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => 0,
             Exit::Violation => 1,
             Exit::BadInput => 2,
+            Exit::Signal(code) => code,
         })
     }
 }
