@@ -26,7 +26,7 @@ pub enum Command {
     Run(RunArgs),
     /// Run a scenario under many seeds in parallel; write each failure as a failure file.
     #[command(
-        after_help = "Examples:\n  dsim sweep primary-backup-bug --seeds 0..1000\n  dsim sweep hot-potato-faults --seeds 0..100000 --shard 3/8 --jobs 2 --keep-going --json\n  dsim sweep primary-backup-bug --seeds 0..200 --keep-going --chart sweep.svg"
+        after_help = "Examples:\n  dsim sweep primary-backup-bug --seeds 0..1000\n  dsim sweep hot-potato-faults --seeds 0..100000 --shard 3/8 --jobs 2 --keep-going --json"
     )]
     Sweep(SweepArgs),
     /// Run a failure file again and check that the same property fails.
@@ -84,13 +84,14 @@ pub struct SweepArgs {
     /// Directory for failure files.
     #[arg(long, value_name = "DIR", default_value = "dsim-failures")]
     pub out: PathBuf,
-    /// Draw which properties failed on which seeds, and each seed's wall
-    /// time, to FILE (`.svg`, or `.html` for the same drawing in a page).
-    #[arg(long, value_name = "FILE")]
-    pub chart: Option<PathBuf>,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// Draw which properties failed on which seeds, and each seed's wall
+    /// time, to FILE (`.svg`, or `.html` for the same drawing in a page),
+    /// e.g. `dsim sweep primary-backup-bug --seeds 0..200 --keep-going --chart sweep.svg`.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
 }
 
 /// `dsim replay`.

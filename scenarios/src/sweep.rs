@@ -13,7 +13,7 @@ use crate::scenario::Scenario;
 use crate::shard::{SeedRange, Shard};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How to sweep.
 #[derive(Clone, Copy, Debug)]
@@ -72,7 +72,7 @@ pub fn sweep(
             break;
         }
         let seed = seed_at(i);
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let result = run_seed(origin, scenario, seed);
         if let (Some(log), Ok(found)) = (&progress.seeds, &result) {
             let failed = found

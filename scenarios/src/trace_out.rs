@@ -25,10 +25,10 @@ const SHIVIZ_COMFORTABLE_BYTES: u64 = 1 << 20;
 
 /// After the run: on stderr, a note when a ShiViz log is too big to open
 /// comfortably, and how to make it smaller.
-pub fn note_size(path: &Path, format: TraceFormat) {
-    if format != TraceFormat::Shiviz {
+pub fn note_size(path: Option<&Path>, format: TraceFormat) {
+    let Some(path) = path.filter(|_| format == TraceFormat::Shiviz) else {
         return;
-    }
+    };
     let Ok(meta) = std::fs::metadata(path) else {
         return;
     };

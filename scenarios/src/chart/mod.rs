@@ -10,6 +10,7 @@ pub mod svg;
 
 pub use seed_log::SeedLog;
 
+use crate::shard::{SeedRange, Shard};
 use std::path::Path;
 
 /// What a chart file holds, by its extension.
@@ -65,4 +66,62 @@ pub fn write(
     std::fs::write(path, &text)
         .map_err(|e| format!("--chart {}: cannot write: {e}", path.display()))?;
     Ok(text.len())
+}
+
+/// A sweep as its chart describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct SweepChart<'a> {
+    /// The scenario's name (or path).
+    pub scenario: &'a str,
+    /// The seeds swept.
+    pub seeds: SeedRange,
+    /// The shard of them this sweep ran.
+    pub shard: Shard,
+    /// Whether the sweep ran on after a failure.
+    pub keep_going: bool,
+    /// Wall time of the whole sweep, seconds.
+    pub wall_s: f64,
+}
+
+impl SweepChart<'_> {
+    /// `dsim sweep --chart FILE`: writes the chart of `summary` to `path` and
+    /// says so (on stderr when `quiet`, i.e. with --json).
+    pub fn write(
+        &self,
+        path: &Path,
+        summary: &seed_log::Summary,
+        quiet: bool,
+    ) -> Result<(), String> {
+        let runs = summary.runs();
+        let stopped = if runs < summary.total && !self.keep_going {
+            " (stopped at the first failure; --keep-going runs every seed)"
+        } else {
+            ""
+        };
+        let subtitle = format!(
+            "seeds {} shard {}: {runs} of {} run{stopped}, {} failed, {:.2} s",
+            self.seeds, self.shard, summary.total, summary.failures, self.wall_s
+        );
+        let (seeds, shard) = (self.seeds, self.shard);
+        let bytes = write(
+            path,
+            &format!("dsim sweep {}", self.scenario),
+            &subtitle,
+            summary,
+            &|i| shard.seed(seeds, i),
+        )?;
+        let marked = summary.marks.len();
+        let line = format!(
+            "chart     wrote {} ({} KiB: {marked} failing seed{} marked, {runs} timed)",
+            path.display(),
+            bytes.div_ceil(1024),
+            if marked == 1 { "" } else { "s" }
+        );
+        if quiet {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+        Ok(())
+    }
 }

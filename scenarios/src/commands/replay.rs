@@ -21,9 +21,7 @@ pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
     let mut replayed = failure::replay(&file, trace)?;
     if let Some(sink) = replayed.sim.take_trace() {
         sink.finish().map_err(|e| format!("--trace: {e}"))?;
-    }
-    if let Some(path) = &args.trace {
-        crate::trace_out::note_size(path, args.trace_format);
+        crate::trace_out::note_size(args.trace.as_deref(), args.trace_format);
     }
     let verdict = Verdict::of(&file, &replayed);
     let again = replay_command(&args.file);

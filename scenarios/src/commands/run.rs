@@ -37,9 +37,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     let wall_ms = start.elapsed().as_secs_f64() * 1e3;
     if let Some(sink) = sim.take_trace() {
         sink.finish().map_err(|e| format!("--trace: {e}"))?;
-    }
-    if let Some(path) = &args.trace {
-        crate::trace_out::note_size(path, args.trace_format);
+        crate::trace_out::note_size(args.trace.as_deref(), args.trace_format);
     }
     let observations = if args.observations {
         sim.observations()

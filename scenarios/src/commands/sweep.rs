@@ -57,7 +57,15 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     let wall_s = start.elapsed().as_secs_f64();
     let runs_per_s = outcome.runs as f64 / wall_s.max(1e-9);
     if let (Some(path), Some(log)) = (&args.chart, &progress.seeds) {
-        chart(path, args, &resolved.name, &log.summary(), wall_s)?;
+        let (seeds, shard, keep_going) = (args.seeds, args.shard, args.keep_going);
+        crate::chart::SweepChart {
+            scenario: &resolved.name,
+            seeds,
+            shard,
+            keep_going,
+            wall_s,
+        }
+        .write(path, &log.summary(), args.json)?;
     }
     let mut written = Vec::new();
     for f in &outcome.failures {
@@ -100,47 +108,6 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     } else {
         Exit::Violation
     })
-}
-
-/// Writes the sweep's chart to `path` and says so (on stderr with --json).
-fn chart(
-    path: &Path,
-    args: &SweepArgs,
-    name: &str,
-    summary: &crate::chart::seed_log::Summary,
-    wall_s: f64,
-) -> Result<(), String> {
-    let runs = summary.runs();
-    let stopped = if runs < summary.total && !args.keep_going {
-        " (stopped at the first failure; --keep-going runs every seed)"
-    } else {
-        ""
-    };
-    let subtitle = format!(
-        "seeds {} shard {}: {runs} of {} run{stopped}, {} failed, {wall_s:.2} s",
-        args.seeds, args.shard, summary.total, summary.failures
-    );
-    let (seeds, shard) = (args.seeds, args.shard);
-    let bytes = crate::chart::write(
-        path,
-        &format!("dsim sweep {name}"),
-        &subtitle,
-        summary,
-        &|i| shard.seed(seeds, i),
-    )?;
-    let line = format!(
-        "chart     wrote {} ({} KiB: {} failing seed{} marked, {runs} timed)",
-        path.display(),
-        bytes.div_ceil(1024),
-        summary.marks.len(),
-        if summary.marks.len() == 1 { "" } else { "s" }
-    );
-    if args.json {
-        eprintln!("{line}");
-    } else {
-        println!("{line}");
-    }
-    Ok(())
 }
 
 fn print_failure(f: &FailureFile, path: &Path) {
