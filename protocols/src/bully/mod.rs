@@ -74,7 +74,7 @@ pub fn default_pid(k: usize) -> Pid {
 
 /// The `bully` description; `nodes` counts the peers (the GCD is added as
 /// node 0). Properties: `one-leader` (always) and `leader-agreement`
-/// (eventually), both over node states, see [`super::properties`].
+/// (eventually), both over node states, see [`properties`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BullyProtocol;
 
