@@ -1165,7 +1165,7 @@ fn wire_round_trip<T>(codec: &dyn Codec<Msg = T>, msg: &T) -> Result<T, String> 
     }
 }
 
-/// `Debug` of a value, cut at [`SUMMARY_LIMIT`] characters without formatting the rest.
+/// `Debug` of a value, cut at 240 characters without formatting the rest.
 pub fn summarize<T: Debug + Hash>(value: &T) -> String {
     struct Bounded(String);
     impl fmt::Write for Bounded {
