@@ -216,7 +216,7 @@ pub enum TraceFormat {
     Json,
     /// A ShiViz log: the parsing regex, then per event a host with its
     /// vector clock and a description (open it at
-    /// https://bestchai.bitbucket.io/shiviz/).
+    /// <https://bestchai.bitbucket.io/shiviz/>).
     Shiviz,
 }
 
