@@ -1,6 +1,7 @@
 //! Which Bitcoin network a message belongs to: the 4 magic bytes that
 //! start every message header (and every `blk*.dat` record).
 
+use super::super::pow::Target;
 use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
@@ -42,6 +43,18 @@ impl Network {
     /// The network with this magic.
     pub fn from_magic(magic: [u8; 4]) -> Option<Network> {
         Network::ALL.into_iter().find(|n| n.magic() == magic)
+    }
+
+    /// The easiest proof-of-work target the network accepts (Bitcoin
+    /// Core's `powLimit`): 2^224 − 1 on mainnet and testnet, nBits
+    /// `1e0377ae` on signet, `207fffff` on regtest (about every other hash
+    /// meets it).
+    pub fn pow_limit(self) -> Target {
+        match self {
+            Network::Mainnet | Network::Testnet => Target::MAINNET_LIMIT,
+            Network::Signet => Target([0, 0, 0, 0x0000_0377_ae00_0000]),
+            Network::Regtest => Target([0, 0, 0, 0x7fff_ff00_0000_0000]),
+        }
     }
 
     /// The lowercase name.

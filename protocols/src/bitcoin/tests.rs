@@ -1,0 +1,1 @@
+//! Simulated fetches: honest, lossy, among tampering peers, under the nemesis.
