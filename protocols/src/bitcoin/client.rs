@@ -17,7 +17,7 @@
 use super::frame::Frame;
 use super::hash::Hash256;
 use super::header::BlockHeader;
-use super::node::{BitcoinNode, Event, Timer};
+use super::node::{BitcoinNode, BlockBytes, Event, Timer};
 use super::verify::{verify_within, Verification};
 use super::wire::{
     BlockLocator, InvType, Inventory, Message, NetAddr, Network, Version, MAX_HEADERS,
@@ -88,7 +88,8 @@ pub struct Client {
     heights: BTreeMap<Hash256, u32>,
     order: Vec<SocketAddr>,
     next: usize,
-    tried: usize,
+    /// Peers tried in this round.
+    round: BTreeSet<SocketAddr>,
     banned: BTreeSet<SocketAddr>,
     session: Option<Session>,
     sessions: u64,
@@ -107,7 +108,7 @@ impl Client {
             order: cfg.peers.clone(),
             cfg,
             next: 0,
-            tried: 0,
+            round: BTreeSet::new(),
             banned: BTreeSet::new(),
             session: None,
             sessions: 0,
@@ -170,7 +171,9 @@ impl Client {
         let msg = match frame.decode(self.cfg.network) {
             Ok(msg) => msg,
             Err(e) => {
-                let what = frame.command().map_or("unreadable".into(), |c| c.to_string());
+                let what = frame
+                    .command()
+                    .map_or("unreadable".into(), |c| c.to_string());
                 return self.end_session(ctx, format!("sent a bad `{what}` message: {e}"), true);
             }
         };
@@ -361,7 +364,7 @@ impl Client {
         ctx.observe(Event::Accepted {
             peer,
             height,
-            block: block.as_bytes().into(),
+            block: BlockBytes(block.as_bytes().into()),
         });
     }
 
@@ -424,20 +427,21 @@ impl Client {
             ctx.observe(Event::GaveUp { why });
             return;
         }
-        if self.tried >= usable {
-            self.tried = 0;
+        let fresh = (0..self.order.len())
+            .map(|k| (self.next + k) % self.order.len())
+            .find(|&i| {
+                let p = &self.order[i];
+                !self.banned.contains(p) && !self.round.contains(p)
+            });
+        let Some(i) = fresh else {
+            self.round.clear();
             ctx.observe(Event::Waiting { usable });
             ctx.set_timer(self.cfg.retry_after, Timer::Retry);
             return;
-        }
-        let peer = loop {
-            let peer = self.order[self.next % self.order.len()];
-            self.next += 1;
-            if !self.banned.contains(&peer) {
-                break peer;
-            }
         };
-        self.tried += 1;
+        let peer = self.order[i];
+        self.next = i + 1;
+        self.round.insert(peer);
         self.sessions += 1;
         self.session = Some(Session {
             peer,
@@ -479,7 +483,13 @@ pub(crate) fn version_message(
 
 /// Sends `msg` framed for `network`, reporting it when `verbose`. Messages
 /// this code builds are far below the 32 MiB cap, so framing cannot fail.
-pub(crate) fn send(ctx: &mut Cx<'_>, network: Network, verbose: bool, to: SocketAddr, msg: &Message) {
+pub(crate) fn send(
+    ctx: &mut Cx<'_>,
+    network: Network,
+    verbose: bool,
+    to: SocketAddr,
+    msg: &Message,
+) {
     let Ok(frame) = Frame::encode(network, msg) else {
         return;
     };

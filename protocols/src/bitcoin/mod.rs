@@ -46,12 +46,12 @@ pub mod regtest;
 pub mod render;
 pub mod store;
 pub mod tamper;
+#[cfg(test)]
+mod tests;
 pub mod tx;
 pub mod verify;
 pub mod wire;
 pub mod witness;
-#[cfg(test)]
-mod tests;
 
 pub use block::Block;
 pub use error::Error;

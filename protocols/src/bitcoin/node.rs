@@ -5,8 +5,10 @@ use super::adversary::Tamper;
 use super::client::Client;
 use super::frame::Frame;
 use super::hash::Hash256;
+use super::header::{BlockHeader, HEADER_LEN};
 use super::peer::Peer;
 use sim::{Connection, Ctx, Machine};
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -52,7 +54,7 @@ pub enum Event {
         /// Its height.
         height: u32,
         /// The block's bytes.
-        block: Arc<[u8]>,
+        block: BlockBytes,
     },
     /// `peer` sent something invalid: the client closed the connection and
     /// will not use it again.
@@ -106,6 +108,28 @@ pub enum Event {
         /// What was wrong.
         why: String,
     },
+}
+
+/// A block's serialization, shown in traces by its hash and size.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BlockBytes(pub Arc<[u8]>);
+
+impl fmt::Debug for BlockBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self
+            .0
+            .get(..HEADER_LEN)
+            .and_then(|h| <&[u8; HEADER_LEN]>::try_from(h).ok())
+        {
+            Some(header) => write!(
+                f,
+                "Block({}, {} bytes)",
+                BlockHeader::from_bytes(header).block_hash(),
+                self.0.len()
+            ),
+            None => write!(f, "Block({} bytes)", self.0.len()),
+        }
+    }
 }
 
 /// The fetcher's timers.

@@ -11,9 +11,7 @@ use super::frame::Frame;
 use super::hash::sha256d;
 use super::node::{BitcoinNode, Event, Timer};
 use super::store::BlockStore;
-use super::wire::{
-    Command, InvType, Inventory, Message, NetAddr, TimedAddr, MAX_HEADERS,
-};
+use super::wire::{Command, InvType, Inventory, Message, NetAddr, TimedAddr, MAX_HEADERS};
 use rand::Rng;
 use sim::{Connection, Ctx};
 use std::net::SocketAddr;

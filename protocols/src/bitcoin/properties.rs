@@ -20,20 +20,25 @@ pub fn accepts_only_valid(height: u32, expected: Option<Arc<[u8]>>) -> Property<
             return Ok(());
         };
         let Some(expected) = &expected else {
-            return Err(format!("accepted block {got} from {peer}, but the scenario has no chain"));
+            return Err(format!(
+                "accepted block {got} from {peer}, but the scenario has no chain"
+            ));
         };
         if *got != height {
-            return Err(format!("accepted block {got} from {peer}; asked for {height}"));
+            return Err(format!(
+                "accepted block {got} from {peer}; asked for {height}"
+            ));
         }
-        if block != expected {
+        if block.0 != *expected {
             let differs = block
+                .0
                 .iter()
                 .zip(expected.iter())
                 .position(|(a, b)| a != b)
-                .unwrap_or(block.len().min(expected.len()));
+                .unwrap_or(block.0.len().min(expected.len()));
             return Err(format!(
                 "accepted an invalid block {height} from {peer}: {} bytes, the real one {}, first difference at byte {differs}",
-                block.len(),
+                block.0.len(),
                 expected.len()
             ));
         }

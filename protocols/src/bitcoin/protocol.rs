@@ -1,6 +1,6 @@
-//! The block fetcher as a [`sim::Protocol`]: node 0 is the verifying
-//! [`Client`], nodes `1..` are peers serving a chain, each honest or
-//! tampering as `params.peers` lists them. Streams (TCP), framed by the
+//! The block fetcher as a [`sim::Protocol`]: nodes `0..n` are peers
+//! serving a chain, each honest or tampering as `params.peers` lists them,
+//! and the last node is the verifying [`Client`]. Streams (TCP), framed by the
 //! P2P message header.
 
 use super::adversary::Tamper;
@@ -90,7 +90,7 @@ pub struct ScenarioParams {
     /// Blocks after genesis in the generated regtest chain (default: `height`).
     #[serde(default)]
     pub regtest_blocks: Option<u32>,
-    /// The peers, in node order from node 1: `honest` or a tampering
+    /// The peers, in node order from node 0: `honest` or a tampering
     /// (`value`, `script`, `witness`, `reorder`, `duplicate`,
     /// `merkle-root`, `checksum`, `truncate`, `oversize`).
     #[serde(default = "default_peers")]
@@ -222,13 +222,8 @@ impl Protocol for BitcoinProtocol {
             skip_merkle: p.skip_merkle,
             verbose: p.verbose,
         };
-        let mut specs = vec![NodeSpec::new("client", PORT, move |_, book| {
-            let cfg = ClientConfig {
-                peers: book[1..].to_vec(),
-                ..client.clone()
-            };
-            BitcoinNode::Client(Box::new(Client::new(Arc::new(cfg))))
-        })];
+        let peers = p.peers.len();
+        let mut specs = Vec::with_capacity(peers + 1);
         for (i, kind) in p.peers.iter().enumerate() {
             let cfg = Arc::new(PeerConfig {
                 store: store.clone(),
@@ -237,11 +232,18 @@ impl Protocol for BitcoinProtocol {
                 verbose: p.verbose,
             });
             specs.push(NodeSpec::new(
-                format!("peer {} ({kind})", i + 1),
+                format!("peer {i} ({kind})"),
                 PORT,
                 move |_, _| BitcoinNode::Peer(Box::new(Peer::new(cfg.clone()))),
             ));
         }
+        specs.push(NodeSpec::new("client", PORT, move |_, book| {
+            let cfg = ClientConfig {
+                peers: book.iter().take(peers).copied().collect(),
+                ..client.clone()
+            };
+            BitcoinNode::Client(Box::new(Client::new(Arc::new(cfg))))
+        }));
         Ok(specs)
     }
     fn codec(&self, p: &ScenarioParams) -> Box<dyn Codec<Msg = Frame> + Send + Sync> {

@@ -192,7 +192,11 @@ fn next_block(height: u32, prev: &Block) -> Block {
     let mut wtxids = vec![Hash256::ZERO];
     wtxids.extend(spends.iter().map(Transaction::wtxid));
     let witness_root = merkle_root(&wtxids).map_or(Hash256::ZERO, |m| m.root);
-    let txs = [coinbase(height, &witness_root), spends[0].clone(), spends[1].clone()];
+    let txs = [
+        coinbase(height, &witness_root),
+        spends[0].clone(),
+        spends[1].clone(),
+    ];
     let txids: Vec<Hash256> = txs.iter().map(Transaction::txid).collect();
     let header = mine(BlockHeader {
         version: 0x2000_0000,

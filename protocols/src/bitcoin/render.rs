@@ -35,7 +35,7 @@ pub fn render(network: Network, e: &Event) -> String {
             peer,
             height,
             block,
-        } => match Block::decode(block) {
+        } => match Block::decode(&block.0) {
             Ok(b) => format!(
                 "block {height} from {peer}: verified\n{}",
                 describe_block(network, &b)
@@ -108,7 +108,9 @@ pub fn describe_block(network: Network, b: &Block) -> String {
         let _ = writeln!(s, "  {}", line.trim_start());
     }
     let _ = writeln!(s, "  {} transaction(s):", b.tx_count());
-    for (i, tx) in (0..b.tx_count().min(MAX_LISTED_TXS)).filter_map(|i| Some((i, b.transaction(i)?))) {
+    for (i, tx) in
+        (0..b.tx_count().min(MAX_LISTED_TXS)).filter_map(|i| Some((i, b.transaction(i)?)))
+    {
         describe_tx(&mut s, i, b.txids()[i], &tx);
     }
     if b.tx_count() > MAX_LISTED_TXS {
@@ -123,7 +125,11 @@ fn describe_tx(s: &mut String, i: usize, txid: super::Hash256, tx: &Transaction)
     let _ = writeln!(s, "    tx {i} {txid}{kind}{segwit}");
     for (j, input) in tx.inputs.iter().enumerate() {
         if i == 0 {
-            let _ = writeln!(s, "      in  {j}: coinbase data {}", to_hex(&input.script_sig));
+            let _ = writeln!(
+                s,
+                "      in  {j}: coinbase data {}",
+                to_hex(&input.script_sig)
+            );
         } else {
             let _ = writeln!(
                 s,
@@ -229,7 +235,13 @@ fn hex_dump(s: &mut String, bytes: &[u8]) {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
         let ascii: String = chunk
             .iter()
-            .map(|&b| if b.is_ascii_graphic() { char::from(b) } else { '.' })
+            .map(|&b| {
+                if b.is_ascii_graphic() {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
             .collect();
         let _ = writeln!(s, "  {:06x}  {:<47}  {ascii}", line * 16, hex.join(" "));
     }
@@ -255,7 +267,10 @@ mod tests {
     fn a_message_shows_its_header_fields_payload_and_bytes() {
         let frame = Frame::encode(Network::Mainnet, &Message::Ping(1)).unwrap();
         let text = describe_frame(Network::Mainnet, &frame);
-        assert!(text.contains("magic f9beb4d9  command \"ping\"  length 8"), "{text}");
+        assert!(
+            text.contains("magic f9beb4d9  command \"ping\"  length 8"),
+            "{text}"
+        );
         assert!(text.contains("ping nonce 0x0000000000000001"), "{text}");
         assert!(text.contains("000000  f9 be b4 d9 70 69 6e 67"), "{text}");
     }

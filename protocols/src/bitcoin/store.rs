@@ -20,8 +20,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The mainnet blocks 0–438 as Bitcoin Core stores them (`blk*.dat` records).
-const MAINNET_0_438: &[u8] =
-    include_bytes!("../../tests/data/bitcoin/blocks-0-438.blkdat");
+const MAINNET_0_438: &[u8] = include_bytes!("../../tests/data/bitcoin/blocks-0-438.blkdat");
 
 /// Longest generated regtest chain (blocks after genesis).
 pub const MAX_REGTEST_BLOCKS: u32 = 100_000;
