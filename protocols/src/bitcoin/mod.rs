@@ -10,7 +10,8 @@
 //! - Checks: [`merkle`] roots (odd levels duplicate their last hash;
 //!   CVE-2012-2459 duplicate subtrees are flagged), the BIP141 [`witness`]
 //!   commitment, proof of work ([`pow`]: nBits to a 256-bit target), header
-//!   linkage ([`chain`]), all together in [`verify()`].
+//!   linkage ([`chain`]), all together in [`verify()`] (and on two threads,
+//!   for big blocks outside the simulator, in [`parallel`]).
 //! - The P2P protocol ([`wire`]): message header, payloads, and the codec
 //!   that plugs into the simulator.
 //! - [`tamper`]: the lab's extra credit as data — change an output's value
@@ -37,6 +38,7 @@ pub mod hash;
 pub mod header;
 pub mod merkle;
 pub mod node;
+pub mod parallel;
 pub mod peer;
 pub mod pow;
 pub mod properties;
