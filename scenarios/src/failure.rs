@@ -143,7 +143,7 @@ impl FailureFile {
 
 /// The command line that replays a failure file.
 pub fn replay_command(path: &Path) -> String {
-    format!("dsim replay {}", path.display())
+    format!("{} replay {}", crate::commands::program(), path.display())
 }
 
 /// Identifies the running build: the package version and the size and

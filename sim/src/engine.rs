@@ -762,7 +762,12 @@ impl<M: Machine> Simulation<M> {
             }
         };
         if !self.conns.contains_key(&key) {
-            if self.nodes[to as usize].state.is_none() {
+            let peer = &self.nodes[to as usize];
+            // A node listens from its start time on (even if its start
+            // event, due at this same instant, has not run yet).
+            let listening = peer.state.is_some()
+                || (!peer.crashed && peer.incarnation == 0 && peer.start_at <= self.now);
+            if !listening {
                 self.drop_msg(from, to, DropCause::Refused, &msg);
                 let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
                 self.push_conn_event(rtt, from, to, 0, Connection::Refused);

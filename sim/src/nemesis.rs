@@ -15,7 +15,7 @@ fn exp_interval(rng: &mut NodeRng, rate: f64) -> Option<u64> {
         return None;
     }
     let u: f64 = 1.0 - rng.random::<f64>();
-    Some((-u.ln() / rate * 1e9) as u64)
+    Some((-libm::log(u) / rate * 1e9) as u64)
 }
 
 fn draw(rng: &mut NodeRng, range: &DurRange) -> u64 {
