@@ -92,6 +92,17 @@ pub enum Event {
         /// The bytes.
         frame: Frame,
     },
+    /// A peer is up, serving blocks `0..=tip`.
+    Listening {
+        /// Its address.
+        at: SocketAddr,
+        /// Its network.
+        network: super::wire::Network,
+        /// The height of its last block.
+        tip: u32,
+        /// How it lies, if it does.
+        tamper: Option<Tamper>,
+    },
     /// A peer sent the block at `height` to `to`.
     Served {
         /// The client.

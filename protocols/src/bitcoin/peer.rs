@@ -47,7 +47,14 @@ impl Peer {
         Peer { cfg }
     }
 
-    pub(crate) fn on_start(&mut self, _ctx: &mut Cx<'_>) {}
+    pub(crate) fn on_start(&mut self, ctx: &mut Cx<'_>) {
+        ctx.observe(Event::Listening {
+            at: ctx.me(),
+            network: self.cfg.store.network(),
+            tip: self.cfg.store.tip_height(),
+            tamper: self.cfg.tamper,
+        });
+    }
 
     pub(crate) fn on_timer(&mut self, _ctx: &mut Cx<'_>, _timer: Timer) {}
 

@@ -228,9 +228,10 @@ mod tests {
 
     #[test]
     fn genesis_is_bitcoin_cores_regtest_genesis() {
+        assert_eq!(genesis().block_hash(), Network::Regtest.genesis_hash());
         assert_eq!(
-            genesis().block_hash().to_string(),
-            "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206"
+            crate::bitcoin::store::BlockStore::mainnet().genesis_hash(),
+            Network::Mainnet.genesis_hash()
         );
         assert_eq!(
             Target::from_bits(REGTEST_BITS),

@@ -56,6 +56,15 @@ pub fn render(network: Network, e: &Event) -> String {
             let arrow = if *outgoing { "->" } else { "<-" };
             format!("{arrow} {peer}\n{}", describe_frame(network, frame))
         }
+        Event::Listening {
+            at,
+            network,
+            tip,
+            tamper,
+        } => {
+            let lies = tamper.map_or(String::new(), |t| format!(", tampering ({t})"));
+            format!("peer listening on {at}: {network} blocks 0-{tip}{lies}")
+        }
         Event::Served { to, height, tamper } => match tamper {
             Some(t) => format!("served block {height} to {to}, tampered ({t})"),
             None => format!("served block {height} to {to}"),

@@ -2,8 +2,8 @@
 //! printing what it observes: what `dsim gcd ...` and `dsim bully run` share.
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, Transport};
-use protocols::gcd::{CourseCodec, Msg};
-use sim::Machine;
+use sim::{Codec, Machine};
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -27,16 +27,18 @@ pub struct OneNode {
 
 /// Runs the node `make` builds, printing each observation as `render` puts
 /// it, until `done` says an observation ends the run (or the time is up).
-pub fn run_one<M, F>(
+pub fn run_one<M, F, C>(
     node: OneNode,
     make: F,
-    codec: CourseCodec,
+    codec: C,
     render: impl Fn(&M::Obs) -> String,
     done: impl Fn(&M::Obs) -> bool,
 ) -> Result<LiveReport, String>
 where
-    M: Machine<Msg = Msg> + 'static,
+    M: Machine + 'static,
+    M::Msg: Send + 'static,
     M::Obs: Send + 'static,
+    C: Codec<Msg = M::Msg> + Send + Sync + 'static,
     F: Fn(usize, &[SocketAddr]) -> M + Send + Sync + 'static,
 {
     let mut config = ClusterConfig::loopback(Transport::Tcp, node.book.len());
@@ -47,11 +49,16 @@ where
     run_cluster(config, make, codec, |event| match event {
         LiveEvent::Observed(o) => {
             let text = render(&o.obs);
+            let mut out = std::io::stdout().lock();
             for line in text.lines() {
-                if stamp {
-                    println!("[{}] {line}", o.time);
+                let written = if stamp {
+                    writeln!(out, "[{}] {line}", o.time)
                 } else {
-                    println!("{line}");
+                    writeln!(out, "{line}")
+                };
+                if written.and_then(|()| out.flush()).is_err() {
+                    // Whoever read our output is gone (`| head`): stop quietly.
+                    return Flow::Stop;
                 }
             }
             if done(&o.obs) {

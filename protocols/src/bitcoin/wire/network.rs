@@ -1,6 +1,7 @@
 //! Which Bitcoin network a message belongs to: the 4 magic bytes that
 //! start every message header (and every `blk*.dat` record).
 
+use super::super::hash::Hash256;
 use super::super::pow::Target;
 use serde::Serialize;
 use std::fmt;
@@ -55,6 +56,19 @@ impl Network {
             Network::Signet => Target([0, 0, 0, 0x0000_0377_ae00_0000]),
             Network::Regtest => Target([0, 0, 0, 0x7fff_ff00_0000_0000]),
         }
+    }
+
+    /// The hash of the network's genesis block (display order, as
+    /// explorers show it).
+    pub fn genesis_hash(self) -> Hash256 {
+        let hex = match self {
+            Network::Mainnet => "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+            Network::Testnet => "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943",
+            Network::Signet => "00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6",
+            Network::Regtest => "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206",
+        };
+        hex.parse()
+            .unwrap_or_else(|_| unreachable!("the literals are 64 hex digits"))
     }
 
     /// The lowercase name.
