@@ -102,6 +102,8 @@ pub struct Simulation<M: Machine> {
     trace_error: Option<String>,
     checker: Option<Checker<M>>,
     state_checks: bool,
+    /// The earliest deadline of a liveness property not yet asked (`u64::MAX`: none).
+    liveness_due: u64,
     wire: Option<BoxedCodec<M::Msg>>,
     transport: Transport,
     conns: LookupMap<(u32, u32), Conn>,
@@ -133,6 +135,7 @@ impl<M: Machine> Simulation<M> {
             trace_error: None,
             checker: Some(Checker::new(Vec::new())),
             state_checks: false,
+            liveness_due: u64::MAX,
             wire: None,
             transport: Transport::Datagram,
             conns: LookupMap::default(),
@@ -317,6 +320,9 @@ impl<M: Machine> Simulation<M> {
             );
         }
         self.faults = faults;
+        if let Some(checker) = &self.checker {
+            self.liveness_due = Self::due(checker, self.faults_end);
+        }
         let mut starts: Vec<(u64, u32)> = (0..self.nodes.len())
             .map(|i| (self.nodes[i].start_at, i as u32))
             .collect();
@@ -373,12 +379,7 @@ impl<M: Machine> Simulation<M> {
             self.queue.push_back(entry);
             return false;
         }
-        if self
-            .checker
-            .as_ref()
-            .and_then(|c| c.next_deadline(Time(self.faults_end)))
-            .is_some_and(|d| d.0 < entry.time)
-        {
+        if self.liveness_due < entry.time {
             self.check_liveness_due(entry.time.saturating_sub(1));
             if self.stopped.is_some() {
                 self.queue.push_back(entry);
@@ -989,6 +990,13 @@ impl<M: Machine> Simulation<M> {
         }
     }
 
+    /// The earliest unasked liveness deadline (`u64::MAX`: none).
+    fn due(checker: &Checker<M>, faults_end: u64) -> u64 {
+        checker
+            .next_deadline(Time(faults_end))
+            .map_or(u64::MAX, |t| t.0)
+    }
+
     /// Asks the properties due at `time` (see [`Settle`]).
     fn settle(&mut self, time: u64, when: Settle) {
         if self.violation.is_some() {
@@ -1005,6 +1013,7 @@ impl<M: Machine> Simulation<M> {
             faults: &self.faults,
         };
         checker.settle(&env, Some(self), when);
+        self.liveness_due = Self::due(&checker, self.faults_end);
         let violation = checker.violation().cloned();
         self.checker = Some(checker);
         if let Some((name, message)) = violation {
