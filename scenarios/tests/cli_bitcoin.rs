@@ -40,6 +40,7 @@ fn serve(args: &[&str]) -> Server {
         ])
         .args(args)
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("dsim starts");
     let stdout = child.stdout.take().expect("piped");

@@ -408,15 +408,16 @@ impl<M: Machine> Simulation<M> {
                 from,
                 to,
                 conn,
+                id,
                 msg,
             } => {
                 if conn != 0 && self.conn_id(from, to) != Some(conn) {
-                    self.drop_msg(from, to, DropCause::Reset, &msg);
+                    self.drop_msg(from, to, id, DropCause::Reset, &msg);
                     return;
                 }
                 let slot = &mut self.nodes[to as usize];
                 if slot.state.is_none() {
-                    self.drop_msg(from, to, DropCause::NodeDown, &msg);
+                    self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
                 } else if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
@@ -424,11 +425,12 @@ impl<M: Machine> Simulation<M> {
                             from,
                             to,
                             conn,
+                            id,
                             msg,
                         },
                     });
                 } else {
-                    self.deliver(from, to, msg);
+                    self.deliver(from, to, id, msg);
                 }
             }
             Ev::Conn {
@@ -476,12 +478,19 @@ impl<M: Machine> Simulation<M> {
             0,
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Start, Some(node), None, None, String::new());
+            self.record(
+                EventKind::Start,
+                Some(node),
+                None,
+                None,
+                None,
+                String::new(),
+            );
         }
         self.call(node, |m, ctx| m.on_start(ctx));
     }
 
-    fn deliver(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn deliver(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         self.counters.delivered += 1;
         self.digest.fold([
             self.now,
@@ -497,6 +506,7 @@ impl<M: Machine> Simulation<M> {
                 Some(to as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
@@ -512,12 +522,20 @@ impl<M: Machine> Simulation<M> {
             stable_hash(&timer),
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Timer, Some(node), None, None, summarize(&timer));
+            self.record(
+                EventKind::Timer,
+                Some(node),
+                None,
+                None,
+                None,
+                summarize(&timer),
+            );
         }
         self.call(node, move |m, ctx| m.on_timer(ctx, timer));
     }
 
-    fn drop_msg(&mut self, from: u32, to: u32, cause: DropCause, msg: &M::Msg) {
+    /// Drops message `id` from `from` to `to` (`u32::MAX`: no such node).
+    fn drop_msg(&mut self, from: u32, to: u32, id: u64, cause: DropCause, msg: &M::Msg) {
         self.counters.dropped.add(cause);
         self.digest.fold([
             self.now,
@@ -529,9 +547,10 @@ impl<M: Machine> Simulation<M> {
             let (f, t) = (self.nodes.get(from as usize), self.nodes.get(to as usize));
             self.record(
                 EventKind::Drop,
-                Some(to as usize),
+                t.map(|_| to as usize),
                 f.map(|s| s.addr),
                 t.map(|s| s.addr),
+                Some(id),
                 format!("{}: {}", cause.name(), summarize(msg)),
             );
         }
@@ -588,7 +607,14 @@ impl<M: Machine> Simulation<M> {
                     stable_hash(&obs),
                 ]);
                 if self.trace.is_some() {
-                    self.record(EventKind::Observe, Some(node), None, None, summarize(&obs));
+                    self.record(
+                        EventKind::Observe,
+                        Some(node),
+                        None,
+                        None,
+                        None,
+                        summarize(&obs),
+                    );
                 }
                 let observed = Observed {
                     time: Time(self.now),
@@ -620,6 +646,7 @@ impl<M: Machine> Simulation<M> {
     }
 
     fn send(&mut self, from: u32, to_addr: SocketAddr, msg: M::Msg) {
+        let id = self.counters.sent;
         self.counters.sent += 1;
         if self.trace.is_some() {
             let from_addr = self.nodes[from as usize].addr;
@@ -628,11 +655,12 @@ impl<M: Machine> Simulation<M> {
                 Some(from as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
         let Some(&to) = self.by_addr.get(&to_addr) else {
-            self.drop_msg(from, u32::MAX, DropCause::Unroutable, &msg);
+            self.drop_msg(from, u32::MAX, id, DropCause::Unroutable, &msg);
             if self.transport == Transport::Stream {
                 self.queue.push(
                     self.now,
@@ -651,7 +679,7 @@ impl<M: Machine> Simulation<M> {
             Some(codec) => match wire_round_trip(codec.as_ref(), &msg) {
                 Ok(decoded) => decoded,
                 Err(why) => {
-                    self.drop_msg(from, to, DropCause::WireCheck, &msg);
+                    self.drop_msg(from, to, id, DropCause::WireCheck, &msg);
                     self.set_violation(
                         "wire-check",
                         format!("{why} (message {})", summarize(&msg)),
@@ -661,12 +689,12 @@ impl<M: Machine> Simulation<M> {
             },
         };
         if self.transport == Transport::Stream {
-            self.send_stream(from, to, msg);
+            self.send_stream(from, to, id, msg);
             return;
         }
         match self.network.route(from, to, self.now) {
-            Err(cause) => self.drop_msg(from, to, cause, &msg),
-            Ok(Fate::Drop) => self.drop_msg(from, to, DropCause::Loss, &msg),
+            Err(cause) => self.drop_msg(from, to, id, cause, &msg),
+            Ok(Fate::Drop) => self.drop_msg(from, to, id, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
                 self.queue.push(
                     self.now + latency_ns,
@@ -674,6 +702,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg,
                     },
                 );
@@ -690,6 +719,7 @@ impl<M: Machine> Simulation<M> {
                         Some(to as usize),
                         Some(f),
                         Some(t),
+                        Some(id),
                         summarize(&msg),
                     );
                 }
@@ -699,6 +729,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg: msg.clone(),
                     },
                 );
@@ -708,6 +739,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg,
                     },
                 );
@@ -747,7 +779,7 @@ impl<M: Machine> Simulation<M> {
     /// Sends over the stream connection `from -> to`, opening it if needed:
     /// refused if `to` is down; FIFO per direction; never lost or duplicated
     /// while open; a partition resets it.
-    fn send_stream(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn send_stream(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         let (key, dir) = Self::conn_key(from, to);
         let fate = self.network.route(from, to, self.now);
         let latency_ns = match fate {
@@ -755,7 +787,7 @@ impl<M: Machine> Simulation<M> {
             // A lost segment is retransmitted: it arrives, later.
             Ok(Fate::Drop) => self.network.nominal_latency_ns(from, to).saturating_mul(3),
             Err(cause) => {
-                self.drop_msg(from, to, cause, &msg);
+                self.drop_msg(from, to, id, cause, &msg);
                 if self.conns.contains_key(&key) {
                     self.reset_connection(key);
                 }
@@ -769,7 +801,7 @@ impl<M: Machine> Simulation<M> {
             let listening = peer.state.is_some()
                 || (!peer.crashed && peer.incarnation == 0 && peer.start_at <= self.now);
             if !listening {
-                self.drop_msg(from, to, DropCause::Refused, &msg);
+                self.drop_msg(from, to, id, DropCause::Refused, &msg);
                 let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
                 self.push_conn_event(rtt, from, to, 0, Connection::Refused);
                 return;
@@ -795,13 +827,14 @@ impl<M: Machine> Simulation<M> {
         };
         let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
         conn.last_at[dir] = at;
-        let id = conn.id;
+        let conn = conn.id;
         self.queue.push(
             at,
             Ev::Deliver {
                 from,
                 to,
-                conn: id,
+                conn,
+                id,
                 msg,
             },
         );
@@ -894,6 +927,7 @@ impl<M: Machine> Simulation<M> {
                 Some(node as usize),
                 Some(peer),
                 Some(me),
+                None,
                 format!("{event:?}"),
             );
         }
@@ -914,7 +948,17 @@ impl<M: Machine> Simulation<M> {
         ]);
         if self.trace.is_some() {
             let node = fault.nodes().first().copied();
-            self.record(EventKind::Fault, node, None, None, format!("{fault:?}"));
+            self.record_event(TraceEvent {
+                time_ns: self.now,
+                kind: EventKind::Fault,
+                node,
+                from: None,
+                to: None,
+                msg: None,
+                summary: format!("{fault:?}"),
+                fault: Some(fault.clone()),
+                digest: self.digest.value(),
+            });
         }
         match fault {
             Fault::Crash { node } => self.crash(node),
@@ -953,8 +997,11 @@ impl<M: Machine> Simulation<M> {
         slot.timers.clear();
         let deferred = std::mem::take(&mut slot.deferred);
         for e in deferred {
-            if let Ev::Deliver { from, to, msg, .. } = e.ev {
-                self.drop_msg(from, to, DropCause::NodeDown, &msg);
+            if let Ev::Deliver {
+                from, to, id, msg, ..
+            } = e.ev
+            {
+                self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
             }
         }
         self.reset_connections(node as u32);
@@ -1040,8 +1087,7 @@ impl<M: Machine> Simulation<M> {
             .map(Checker::unsettled_liveness)
             .unwrap_or_default();
         let mut violation = self.violation.clone();
-        let keep = matches!(self.trace, Some(TraceSink::Memory(_)));
-        if let Some(sink) = self.trace.take_if(|_| !keep) {
+        if let Some(sink) = self.trace.take_if(|s| !s.keeps()) {
             match sink.finish() {
                 Ok(events) => {
                     if let Some(v) = violation.as_mut() {
@@ -1089,17 +1135,23 @@ impl<M: Machine> Simulation<M> {
         node: Option<usize>,
         from: Option<SocketAddr>,
         to: Option<SocketAddr>,
+        msg: Option<u64>,
         summary: String,
     ) {
-        let event = TraceEvent {
+        self.record_event(TraceEvent {
             time_ns: self.now,
             kind,
             node,
             from,
             to,
+            msg,
+            fault: None,
             summary,
             digest: self.digest.value(),
-        };
+        });
+    }
+
+    fn record_event(&mut self, event: TraceEvent) {
         if let Some(sink) = self.trace.as_mut() {
             if let Err(e) = sink.record(event) {
                 self.trace_error.get_or_insert(e.to_string());

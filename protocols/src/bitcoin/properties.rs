@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// `accepts-only-valid` (always): every block the client accepts is the
-/// chain's block at `height`, byte for byte (`expected`). Cost: one
-/// comparison of the block's bytes per acceptance.
+/// chain's block at `height`, byte for byte (`expected`; `None` when the
+/// description serves no chain, and there is nothing to compare with).
+/// Cost: one comparison of the block's bytes per acceptance.
 pub fn accepts_only_valid(height: u32, expected: Option<Arc<[u8]>>) -> Property<BitcoinNode> {
     Property::always("accepts-only-valid", move |o: &Observed<Event>| {
         let Event::Accepted {

@@ -15,6 +15,7 @@ use super::wire::Network;
 use serde::{Deserialize, Deserializer};
 use sim::{ClusterInfo, Codec, Dur, NodeSpec, Property, Protocol, Transport};
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The port simulated nodes listen on (mainnet's).
@@ -29,16 +30,9 @@ pub enum ChainKind {
     Mainnet,
     /// A generated regtest chain (`regtest_blocks` long).
     Regtest,
-}
-
-impl ChainKind {
-    /// The network of the chain.
-    pub fn network(self) -> Network {
-        match self {
-            ChainKind::Mainnet => Network::Mainnet,
-            ChainKind::Regtest => Network::Regtest,
-        }
-    }
+    /// None: the peers are real nodes elsewhere (live tools); `network`
+    /// says which network they are on.
+    None,
 }
 
 /// One peer of a scenario: honest, or lying one way.
@@ -87,6 +81,13 @@ pub struct ScenarioParams {
     /// The height of the block to fetch.
     #[serde(default = "default_height")]
     pub height: u32,
+    /// A `blk*.dat` file the peers serve instead of `chain` (its network
+    /// read from the records' magic).
+    #[serde(default)]
+    pub chain_file: Option<PathBuf>,
+    /// The network of chain `none` (default mainnet).
+    #[serde(default)]
+    pub network: Option<Network>,
     /// Blocks after genesis in the generated regtest chain (default: `height`).
     #[serde(default)]
     pub regtest_blocks: Option<u32>,
@@ -136,16 +137,40 @@ fn default_within() -> Dur {
 }
 
 impl ScenarioParams {
-    /// The chain the scenario's peers serve, checked to hold `height`.
+    /// The network the nodes speak.
+    pub fn network(&self) -> Network {
+        match (&self.chain_file, self.chain) {
+            (Some(_), _) => self.store().map_or(Network::Mainnet, |s| s.network()),
+            (None, ChainKind::Mainnet) => Network::Mainnet,
+            (None, ChainKind::Regtest) => Network::Regtest,
+            (None, ChainKind::None) => self.network.unwrap_or_default(),
+        }
+    }
+
+    /// The chain the scenario's peers serve, checked to hold `height`
+    /// (chain `none`: an empty one).
     pub fn store(&self) -> Result<Arc<BlockStore>, String> {
-        let store = match self.chain {
-            ChainKind::Mainnet => {
+        if self.network.is_some() && (self.chain != ChainKind::None || self.chain_file.is_some()) {
+            return Err(
+                "params.network: only for chain \"none\" (other chains have theirs)".into(),
+            );
+        }
+        let store = match (&self.chain_file, self.chain) {
+            (Some(path), _) => {
+                BlockStore::load(path).map_err(|e| format!("params.chain_file: {e}"))?
+            }
+            (None, ChainKind::None) => {
+                return Ok(Arc::new(BlockStore::empty(
+                    self.network.unwrap_or_default(),
+                )))
+            }
+            (None, ChainKind::Mainnet) => {
                 if self.regtest_blocks.is_some() {
                     return Err("params.regtest_blocks: only for chain \"regtest\"".into());
                 }
                 BlockStore::mainnet()
             }
-            ChainKind::Regtest => {
+            (None, ChainKind::Regtest) => {
                 let blocks = self.regtest_blocks.unwrap_or(self.height);
                 if blocks > super::store::MAX_REGTEST_BLOCKS {
                     return Err(format!(
@@ -247,7 +272,7 @@ impl Protocol for BitcoinProtocol {
         Ok(specs)
     }
     fn codec(&self, p: &ScenarioParams) -> Box<dyn Codec<Msg = Frame> + Send + Sync> {
-        Box::new(FrameCodec::new(p.chain.network()))
+        Box::new(FrameCodec::new(p.network()))
     }
     fn properties(
         &self,
@@ -264,7 +289,7 @@ impl Protocol for BitcoinProtocol {
         ]
     }
     fn render(&self, p: &ScenarioParams, obs: &Event) -> String {
-        render(p.chain.network(), obs)
+        render(p.network(), obs)
     }
     fn scenarios(&self) -> &'static [sim::NamedScenario] {
         crate::named::named("bitcoin")

@@ -17,6 +17,7 @@ use super::regtest;
 use super::wire::{BlockLocator, Network};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// The mainnet blocks 0–438 as Bitcoin Core stores them (`blk*.dat` records).
@@ -150,19 +151,65 @@ impl BlockStore {
             .clone()
     }
 
+    /// A store with no blocks at all: a peer that serves nothing (for a
+    /// description whose peers are real nodes elsewhere).
+    pub fn empty(network: Network) -> BlockStore {
+        BlockStore {
+            network,
+            blocks: Vec::new(),
+            hashes: Vec::new(),
+            heights: BTreeMap::new(),
+        }
+    }
+
+    /// The chain in the `blk*.dat` file at `path`, its network read from
+    /// the first record's magic (each file is read once per process).
+    pub fn load(path: &Path) -> Result<Arc<BlockStore>, String> {
+        static FILES: OnceLock<Mutex<BTreeMap<PathBuf, Arc<BlockStore>>>> = OnceLock::new();
+        let cache = FILES.get_or_init(Default::default);
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(store) = cache.get(path) {
+            return Ok(store.clone());
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let magic: [u8; 4] = bytes
+            .get(..4)
+            .and_then(|m| m.try_into().ok())
+            .ok_or_else(|| format!("{}: empty, not a blk*.dat file", path.display()))?;
+        let network = Network::from_magic(magic).ok_or_else(|| {
+            format!(
+                "{}: starts with {magic:02x?}, no network's magic (not a blk*.dat file)",
+                path.display()
+            )
+        })?;
+        let store = BlockStore::from_blkdat(&bytes, network)
+            .map(Arc::new)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        cache.insert(path.to_path_buf(), store.clone());
+        Ok(store)
+    }
+
+    /// Whether the store holds no block.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
     /// The network.
     pub fn network(&self) -> Network {
         self.network
     }
 
-    /// Height of the last block.
+    /// Height of the last block (0 when empty).
     pub fn tip_height(&self) -> u32 {
         self.blocks.len().saturating_sub(1) as u32
     }
 
-    /// The genesis block's hash.
+    /// The genesis block's hash (the network's when empty).
     pub fn genesis_hash(&self) -> Hash256 {
-        self.hashes[0]
+        self.hashes
+            .first()
+            .copied()
+            .unwrap_or_else(|| self.network.genesis_hash())
     }
 
     /// The block at `height`.
@@ -230,6 +277,20 @@ mod tests {
             ..locator
         };
         assert_eq!(chain.after_locator(&stopped, 2000), 11..13);
+    }
+
+    #[test]
+    fn an_empty_store_serves_nothing() {
+        let empty = BlockStore::empty(Network::Testnet);
+        assert!(empty.is_empty());
+        assert_eq!(empty.genesis_hash(), Network::Testnet.genesis_hash());
+        let locator = BlockLocator {
+            version: 70016,
+            hashes: vec![empty.genesis_hash()],
+            stop: Hash256::ZERO,
+        };
+        assert!(empty.after_locator(&locator, 2000).is_empty());
+        assert!(empty.block(0).is_none());
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
             println!("reproduce {again}");
         }
     }
+    crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(if verdict.failed_property.is_some() {
         Exit::Violation
     } else {

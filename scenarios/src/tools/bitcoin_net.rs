@@ -1,20 +1,18 @@
-//! `dsim bitcoin serve` and `dsim bitcoin fetch`: the fetcher's peer and
-//! client machines on real TCP, speaking the real P2P protocol.
+//! `dsim bitcoin serve` and `dsim bitcoin fetch`: a peer and the client of
+//! the `bitcoin` description on real TCP, speaking the real P2P protocol.
 
-use super::one_node::{duration_arg, run_one, OneNode, FOREVER};
+use super::one_node::{duration_arg, exit, nobody, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::Args;
+use net_real::{LiveStop, Transport};
 use protocols::bitcoin::adversary::Tamper;
-use protocols::bitcoin::client::{Client, ClientConfig};
-use protocols::bitcoin::frame::FrameCodec;
-use protocols::bitcoin::node::{BitcoinNode, Event};
-use protocols::bitcoin::peer::{Peer, PeerConfig};
-use protocols::bitcoin::render::render;
-use protocols::bitcoin::store::{BlockStore, MAX_REGTEST_BLOCKS};
+use protocols::bitcoin::node::Event;
+use protocols::bitcoin::protocol::{ChainKind, PeerKind};
 use protocols::bitcoin::wire::Network;
+use protocols::bitcoin::{BitcoinProtocol, ScenarioParams};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// `dsim bitcoin serve`.
@@ -69,112 +67,82 @@ pub struct FetchArgs {
     pub verbose: bool,
 }
 
-/// The chain `--chain` or `--regtest` names.
-fn load_chain(a: &ServeArgs) -> Result<Arc<BlockStore>, String> {
-    if let Some(n) = a.regtest {
-        if n > MAX_REGTEST_BLOCKS {
-            return Err(format!(
-                "--regtest: at most {MAX_REGTEST_BLOCKS} blocks, got {n}"
-            ));
-        }
-        return Ok(BlockStore::regtest(n));
-    }
-    let Some(path) = &a.chain else {
-        return Err("--chain FILE or --regtest N is required".into());
-    };
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let magic: [u8; 4] = bytes
-        .get(..4)
-        .and_then(|m| m.try_into().ok())
-        .ok_or_else(|| format!("{}: empty, not a blk*.dat file", path.display()))?;
-    let network = Network::from_magic(magic).ok_or_else(|| {
-        format!(
-            "{}: starts with {magic:02x?}, no network's magic (not a blk*.dat file)",
-            path.display()
-        )
-    })?;
-    BlockStore::from_blkdat(&bytes, network)
-        .map(Arc::new)
-        .map_err(|e| format!("{}: {e}", path.display()))
+/// Parameters every tool starts from (the description's defaults).
+fn defaults() -> Result<ScenarioParams, String> {
+    sim::parse_params(&serde_json::json!({}))
 }
 
-/// Runs `dsim bitcoin serve`.
+fn one(book: Vec<SocketAddr>, index: usize, duration: Duration, stamp: bool) -> OneNode {
+    OneNode {
+        book,
+        index,
+        transport: Transport::Tcp,
+        duration,
+        verbose: false,
+        stamp,
+        seed: None,
+        announce: None,
+    }
+}
+
+/// Runs `dsim bitcoin serve`: node 0 (a peer) of a description with one
+/// peer; the client (node 1) is whoever connects.
 pub fn serve(a: &ServeArgs) -> Result<Exit, String> {
-    let store = load_chain(a)?;
-    let network = store.network();
-    let cfg = Arc::new(PeerConfig {
-        store,
-        tamper: a.tamper,
+    let p = ScenarioParams {
+        chain: if a.regtest.is_some() {
+            ChainKind::Regtest
+        } else {
+            ChainKind::Mainnet
+        },
+        chain_file: a.chain.clone(),
+        regtest_blocks: a.regtest,
+        height: 0,
+        peers: vec![PeerKind(a.tamper)],
         chatter: !a.quiet,
         verbose: a.verbose,
-    });
-    let node = OneNode {
-        book: vec![a.listen],
-        index: 0,
-        duration: a.run_for.unwrap_or(FOREVER),
-        verbose: a.verbose,
-        stamp: true,
+        ..defaults()?
     };
-    run_one(
-        node,
-        move |_, _| BitcoinNode::Peer(Box::new(Peer::new(cfg.clone()))),
-        FrameCodec::new(network),
-        move |e| render(network, e),
-        |_| false,
-    )?;
-    Ok(Exit::Ok)
+    let node = one(
+        vec![a.listen, nobody()],
+        0,
+        a.run_for.unwrap_or(FOREVER),
+        true,
+    );
+    let report = run_one(&BitcoinProtocol, &p, Some(2), node, |_| false)?;
+    Ok(exit(&report))
 }
 
-/// Runs `dsim bitcoin fetch`: exit 0 with a verified block, 1 when no peer
-/// gave one (every one lied, or time ran out).
+/// Runs `dsim bitcoin fetch`: the client (the last node) of a description
+/// whose peers are the given real nodes. Exit 0 with a verified block, 1
+/// when no peer gave one (every one lied, or time ran out).
 pub fn fetch(a: &FetchArgs) -> Result<Exit, String> {
     if a.timeout.is_zero() || a.within.is_zero() {
         return Err("--timeout and --within must be positive".into());
     }
-    let network = a.network;
-    let peers = a.peer.len();
-    let cfg = ClientConfig {
-        network,
-        genesis: network.genesis_hash(),
+    let p = ScenarioParams {
+        chain: ChainKind::None,
+        network: Some(a.network),
         height: a.height,
-        peers: Vec::new(),
-        peer_timeout: a.timeout,
-        retry_after: Duration::from_secs(1),
-        skip_merkle: false,
+        peers: vec![PeerKind(None); a.peer.len()],
+        peer_timeout: sim::Dur(a.timeout),
         verbose: a.verbose,
+        ..defaults()?
     };
     let mut book = a.peer.clone();
     book.push(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
-    let node = OneNode {
-        book,
-        index: peers,
-        duration: a.within,
-        verbose: a.verbose,
-        stamp: false,
-    };
-    let outcome: Arc<Mutex<Option<Event>>> = Arc::default();
-    let seen = outcome.clone();
-    run_one(
-        node,
-        move |_, book| {
-            let cfg = ClientConfig {
-                peers: book.iter().take(peers).copied().collect(),
-                ..cfg.clone()
-            };
-            BitcoinNode::Client(Box::new(Client::new(Arc::new(cfg))))
-        },
-        FrameCodec::new(network),
-        move |e| render(network, e),
-        move |e| {
-            let end = matches!(e, Event::Accepted { .. } | Event::GaveUp { .. });
-            if end {
-                *seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
-            }
-            end
-        },
-    )?;
-    let outcome = outcome.lock().unwrap_or_else(|p| p.into_inner()).take();
-    match outcome {
+    let node = one(book, a.peer.len(), a.within, false);
+    let outcome: Mutex<Option<Event>> = Mutex::new(None);
+    let report = run_one(&BitcoinProtocol, &p, None, node, |e| {
+        let end = matches!(e, Event::Accepted { .. } | Event::GaveUp { .. });
+        if end {
+            *outcome.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
+        }
+        end
+    })?;
+    if let Some(code) = report.signal_exit_code() {
+        return Ok(Exit::Signal(code));
+    }
+    match outcome.into_inner().unwrap_or_else(|p| p.into_inner()) {
         Some(Event::Accepted { height, .. }) => {
             println!("ok: block {height} verified");
             Ok(Exit::Ok)
@@ -184,6 +152,7 @@ pub fn fetch(a: &FetchArgs) -> Result<Exit, String> {
             Ok(Exit::Violation)
         }
         _ => {
+            debug_assert_ne!(report.stop, LiveStop::Done);
             eprintln!(
                 "error: no valid block {} within {:?} (see the peers' failures above)",
                 a.height, a.within
