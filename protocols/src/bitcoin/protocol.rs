@@ -279,13 +279,15 @@ impl Protocol for BitcoinProtocol {
         p: &ScenarioParams,
         _cluster: &ClusterInfo<'_>,
     ) -> Vec<Property<BitcoinNode>> {
-        let expected = p
-            .store()
-            .ok()
+        let store = p.store().ok();
+        let expected = store
+            .as_ref()
             .and_then(|s| s.block(p.height).map(|b| Arc::<[u8]>::from(b.as_bytes())));
+        // Peers of chain `none` serve nothing: no block is owed.
+        let owed = p.has_honest_peer() && store.is_some_and(|s| !s.is_empty());
         vec![
             accepts_only_valid(p.height, expected),
-            fetches_block(p.has_honest_peer(), p.fetch_within.0),
+            fetches_block(owed, p.fetch_within.0),
         ]
     }
     fn render(&self, p: &ScenarioParams, obs: &Event) -> String {

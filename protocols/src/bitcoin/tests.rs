@@ -263,6 +263,12 @@ fn params_are_checked_and_named() {
         (json!({"hieght": 3}), None, "hieght"),
         (json!({"regtest_blocks": 3}), None, "params.regtest_blocks"),
         (json!({"peers": ["honest"]}), Some(5), "nodes:"),
+        (json!({"network": "testnet"}), None, "params.network"),
+        (
+            json!({"chain_file": "/nonexistent.blkdat"}),
+            None,
+            "params.chain_file: /nonexistent.blkdat",
+        ),
     ] {
         let err = sim::simulate(
             &BitcoinProtocol,
@@ -278,6 +284,31 @@ fn params_are_checked_and_named() {
         .unwrap();
         assert!(err.contains(needle), "{params}: {err}");
     }
+}
+
+#[test]
+fn peers_serve_a_chain_file_and_a_chainless_description_has_empty_peers() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/bitcoin/blocks-0-438.blkdat"
+    );
+    let params = json!({"chain_file": file, "height": 300});
+    let (report, sim) = run(params, json!({}), 2, Duration::from_secs(30));
+    assert!(report.violation.is_none(), "{:?}", report.violation);
+    let got = accepted(&client_events(&sim));
+    assert_eq!(
+        &*got[0].1,
+        BlockStore::mainnet().block(300).unwrap().as_bytes()
+    );
+    // Chain `none`: the peers have nothing, the client never gets a block.
+    let params = json!({"chain": "none", "network": "testnet", "height": 5, "peer_timeout": "1s"});
+    let (report, sim) = run(params, json!({}), 2, Duration::from_secs(5));
+    assert!(report.violation.is_none(), "{:?}", report.violation);
+    let events = client_events(&sim);
+    assert!(accepted(&events).is_empty());
+    assert!(events.iter().any(
+        |e| matches!(e, Event::PeerFailed { why, .. } if why.contains("has headers only up to height 0"))
+    ), "{events:?}");
 }
 
 // ----- the client, one message at a time -----
