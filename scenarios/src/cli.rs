@@ -59,7 +59,7 @@ pub enum Command {
     /// Course Lab 4 (Chord): the paper's evaluation on an ideal ring.
     #[command(subcommand)]
     Chord(crate::tools::chord::ChordCommand),
-    /// Course Lab 5, the parts without a network: tamper with a block.
+    /// Course Lab 5: tamper with a block; serve a chain and fetch a verified block over the real P2P protocol.
     #[command(subcommand)]
     Bitcoin(crate::tools::bitcoin::BitcoinCommand),
 }
