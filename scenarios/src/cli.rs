@@ -6,12 +6,23 @@ use std::path::PathBuf;
 /// dsim: write a distributed protocol once, test it in a deterministic
 /// simulator with injected faults, then run the same code on real sockets.
 #[derive(Debug, Parser)]
-#[command(name = "dsim", version, about, long_about = None)]
+#[command(name = "dsim", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit codes, as `dsim --help` prints them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    the work finished and nothing was violated
+  1    a property was violated, a check failed, or a sweep/merge found a failure
+  2    bad usage or input, an output that cannot be written, a run over its
+       budget (\"budget exceeded\"), or (merge) missing, duplicated or mixed shards
+  130  interrupted by SIGINT (Ctrl-C), after printing what was done
+  143  stopped by SIGTERM, after printing what was done
+  141  standard output was closed before everything was written (e.g. `| head`)";
 
 /// The verbs.
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ pub mod commands;
 pub mod failure;
 pub mod json_place;
 pub mod live;
+pub mod output;
 #[cfg(feature = "proptest")]
 pub mod proptest_support;
 pub mod registry;

@@ -1,12 +1,19 @@
 //! One module per verb; each returns an [`Exit`] or an error message (exit 2).
 
+#[deny(clippy::print_stdout)]
 pub mod bench;
+#[deny(clippy::print_stdout)]
 pub mod list;
 pub mod live;
+#[deny(clippy::print_stdout)]
 pub mod replay;
+#[deny(clippy::print_stdout)]
 pub mod run;
+#[deny(clippy::print_stdout)]
 pub mod show;
+#[deny(clippy::print_stdout)]
 pub mod shrink;
+#[deny(clippy::print_stdout)]
 pub mod sweep;
 
 use std::process::ExitCode;
@@ -20,6 +27,11 @@ pub enum Exit {
     Violation,
     /// Bad usage or input.
     BadInput,
+    /// Stopped by a signal (SIGINT, SIGTERM) after printing what was done.
+    Interrupted {
+        /// The signal number.
+        signal: i32,
+    },
 }
 
 impl From<Exit> for ExitCode {
@@ -28,6 +40,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => 0,
             Exit::Violation => 1,
             Exit::BadInput => 2,
+            Exit::Interrupted { signal } => u8::try_from(128 + signal).unwrap_or(130),
         })
     }
 }
@@ -35,6 +48,6 @@ impl From<Exit> for ExitCode {
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    println!("{text}");
+    crate::outln!("{text}");
     Ok(())
 }

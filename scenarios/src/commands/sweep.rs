@@ -24,7 +24,7 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
         keep_going: args.keep_going,
     };
     if !args.json {
-        println!(
+        crate::outln!(
             "sweep {} seeds {} (shard {}: {total} seeds) on {jobs} thread{}",
             resolved.name,
             args.seeds,
@@ -72,7 +72,7 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
             })).collect::<Vec<_>>(),
         }))?;
     } else {
-        println!(
+        crate::outln!(
             "ran {} seed{} in {wall_s:.2} s ({runs_per_s:.1} runs/s): {} failure{}",
             outcome.runs,
             if outcome.runs == 1 { "" } else { "s" },
@@ -92,14 +92,14 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
 
 fn print_failure(f: &FailureFile, path: &Path) {
     let c = f.counts();
-    println!(
+    crate::outln!(
         "FAILED seed {}: {} at {}: {}",
         f.seed,
         f.property,
         sim::Time(f.time_ns),
         f.message
     );
-    println!(
+    crate::outln!(
         "  failure file {} ({} faults, {} drops, {} duplicates, {} delays)",
         path.display(),
         f.scenario.faults.len(),
@@ -107,7 +107,7 @@ fn print_failure(f: &FailureFile, path: &Path) {
         c.duplicates,
         c.delays
     );
-    println!("  reproduce: {}", replay_command(path));
+    crate::outln!("  reproduce: {}", replay_command(path));
 }
 
 /// A file-name-friendly name for a scenario name or path.
