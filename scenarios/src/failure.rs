@@ -121,6 +121,10 @@ pub struct FailureFile {
     /// Every network decision that differs from a nominal delivery (at most
     /// [`MAX_DECISIONS`], one per message, between existing distinct nodes).
     pub decisions: Vec<Decision>,
+    /// Under swarm testing (`dsim sweep --swarm`), what the seed drew; the
+    /// scenario above already has it applied. For people: replay ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<crate::swarm::Draw>,
 }
 
 /// Counts of what a failure file pins down.
@@ -272,14 +276,13 @@ impl FailureFile {
         text.replacen("\"decisions\": []", &format!("\"decisions\": {block}"), 1)
     }
 
-    /// Writes the file.
+    /// Writes the file atomically (see [`write_atomically`]).
     pub fn save(&self, path: &Path) -> Result<(), String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
         }
-        std::fs::write(path, self.to_json() + "\n")
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        write_atomically(path, (self.to_json() + "\n").as_bytes())
     }
 
     /// Drops, duplicates and delays among the decisions.
@@ -294,6 +297,33 @@ impl FailureFile {
         }
         c
     }
+}
+
+/// Writes `bytes` to `path` so that a reader (or a crash) never sees a
+/// partial file: a temporary file beside it, then renamed over `path` (a
+/// rename within a directory is atomic; a killed process leaves at most a
+/// hidden `.NAME.*.tmp`). The error names the path and what failed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let temp = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::File::create(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.flush()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
+    renamed.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("{}: cannot write: {e}", path.display())
+    })
 }
 
 /// The command line that replays a failure file.
@@ -363,6 +393,7 @@ pub fn capture(
         build: build_id().to_string(),
         scenario: explicit,
         decisions,
+        swarm: None,
     }))
 }
 

@@ -24,10 +24,12 @@ pub mod output;
 #[cfg(feature = "proptest")]
 pub mod proptest_support;
 pub mod registry;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod shard;
 pub mod shrink;
+pub mod swarm;
 pub mod sweep;
 pub mod tools;
 
@@ -44,6 +46,7 @@ pub fn main_with(protocols: &[&'static dyn registry::CliProtocol]) -> ExitCode {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Sweep(args) => commands::sweep::run(&args),
+        Command::Merge(args) => commands::merge::run(&args),
         Command::Replay(args) => commands::replay::run(&args),
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),

@@ -46,6 +46,11 @@ pub struct Scenario {
     /// `[{"node": 3, "at": "5s"}]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starts: Vec<sim::NodeStart>,
+    /// What one run may consume before it stops with "budget exceeded":
+    /// `{"events": 1000000, "memory_bytes": 1073741824}` (default
+    /// [`sim::Budget`]: 500 million events, 4 GiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<sim::Budget>,
 }
 
 /// Most nodes a scenario may ask for (the simulator itself holds up to
@@ -195,6 +200,7 @@ impl Scenario {
             nemesis: self.nemesis.clone(),
             stop: self.stop.clone(),
             starts: self.starts.clone(),
+            budget: self.budget.unwrap_or_default(),
             ..SimConfig::default()
         }
     }

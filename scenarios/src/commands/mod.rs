@@ -6,6 +6,8 @@ pub mod bench;
 pub mod list;
 pub mod live;
 #[deny(clippy::print_stdout)]
+pub mod merge;
+#[deny(clippy::print_stdout)]
 pub mod replay;
 #[deny(clippy::print_stdout)]
 pub mod run;

@@ -17,6 +17,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     }
     let mut scenario = resolved.scenario.clone();
     scenario.wire_check |= args.wire_check;
+    args.budget.apply(&mut scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
     if args.check_determinism {
         return determinism(&resolved, &scenario, seed, args.json);
