@@ -400,8 +400,8 @@ impl<M: Machine> Simulation<M> {
         let bytes = self.footprint_bytes();
         if bytes > budget.memory_bytes {
             return Some(format!(
-                "budget exceeded: the run holds about {} MB at {} virtual ({} events), the budget is {} MB (raise it with --budget-memory)",
-                bytes >> 20,
+                "budget exceeded: the run holds about {:.1} MB at {} virtual ({} events), the budget is {} MB (raise it with --budget-memory)",
+                bytes as f64 / f64::from(1 << 20),
                 Time(self.now),
                 events,
                 budget.memory_bytes >> 20
