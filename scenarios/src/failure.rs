@@ -27,9 +27,7 @@
 use crate::runner;
 use crate::scenario::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
-use sim::{
-    AnySimulation, Decision, DecisionMode, Fate, LinkMsg, NetworkConfig, Report, TraceSink,
-};
+use sim::{AnySimulation, Decision, DecisionMode, Fate, LinkMsg, NetworkConfig, Report, TraceSink};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;

@@ -108,7 +108,8 @@ fn walk(text: &str, limit: usize, mut visit: impl FnMut(&str, usize) -> bool) ->
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                let key_position = !expect_value && matches!(place.frames.last(), Some(Frame::Object));
+                let key_position =
+                    !expect_value && matches!(place.frames.last(), Some(Frame::Object));
                 if key_position {
                     let key = text.get(start + 1..i.min(bytes.len())).unwrap_or("");
                     place.set_key(key);

@@ -86,7 +86,12 @@ pub struct ReportWriter {
 impl ReportWriter {
     /// Creates (or, to resume, appends to) the report at `path` and writes
     /// its start line. Fails at once if the file cannot be written.
-    pub fn open(path: &Path, append: bool, sweep: &SweepId, shard: &str) -> Result<ReportWriter, String> {
+    pub fn open(
+        path: &Path,
+        append: bool,
+        sweep: &SweepId,
+        shard: &str,
+    ) -> Result<ReportWriter, String> {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(append)
@@ -147,23 +152,39 @@ fn read_report(path: &Path) -> Result<ShardReport, String> {
         number += 1;
         let place = format!("{shown}:{number}");
         if n as u64 > MAX_LINE_BYTES {
-            return Err(format!("{place}: a line longer than {MAX_LINE_BYTES} bytes"));
+            return Err(format!(
+                "{place}: a line longer than {MAX_LINE_BYTES} bytes"
+            ));
         }
         let text = String::from_utf8_lossy(&bytes);
         if text.trim().is_empty() {
             continue;
         }
-        let line: Line = serde_json::from_str(&text).map_err(|e| format!("{place}: not a report line: {e}"))?;
+        let line: Line =
+            serde_json::from_str(&text).map_err(|e| format!("{place}: not a report line: {e}"))?;
         match (line, report.as_mut()) {
-            (Line::Start { format, sweep, shard, build }, current) => {
+            (
+                Line::Start {
+                    format,
+                    sweep,
+                    shard,
+                    build,
+                },
+                current,
+            ) => {
                 if format != FORMAT {
                     return Err(format!("{place}: format `{format}` is not `{FORMAT}`"));
                 }
-                let shard: crate::shard::Shard = shard.parse().map_err(|e| format!("{place}: {e}"))?;
+                let shard: crate::shard::Shard =
+                    shard.parse().map_err(|e| format!("{place}: {e}"))?;
                 match current {
                     // A resumed sweep starts again in the same file.
                     Some(r) if r.sweep == sweep && r.shard == shard && r.build == build => {}
-                    Some(_) => return Err(format!("{place}: a start line of another sweep, shard or build in the same report")),
+                    Some(_) => {
+                        return Err(format!(
+                        "{place}: a start line of another sweep, shard or build in the same report"
+                    ))
+                    }
                     None => {
                         report = Some(ShardReport {
                             path: shown.clone(),
@@ -176,11 +197,23 @@ fn read_report(path: &Path) -> Result<ShardReport, String> {
                     }
                 }
             }
-            (_, None) => return Err(format!("{place}: the report does not begin with a start line")),
+            (_, None) => {
+                return Err(format!(
+                    "{place}: the report does not begin with a start line"
+                ))
+            }
             (Line::Failure { found, file }, Some(r)) => {
                 r.failures.insert(found.seed, (found, file));
             }
-            (Line::Summary { seeds_run, runs_per_s, interrupted, .. }, Some(r)) => {
+            (
+                Line::Summary {
+                    seeds_run,
+                    runs_per_s,
+                    interrupted,
+                    ..
+                },
+                Some(r),
+            ) => {
                 r.summary = Some((seeds_run, runs_per_s, interrupted));
             }
         }
@@ -229,23 +262,42 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, String> {
         .map(|p| read_report(p))
         .collect::<Result<Vec<_>, String>>()?;
     // Order-independent from here on.
-    reports.sort_by(|a, b| (a.shard.index, &a.sweep, &a.build, &a.path).cmp(&(b.shard.index, &b.sweep, &b.build, &b.path)));
+    reports.sort_by(|a, b| {
+        (a.shard.index, &a.sweep, &a.build, &a.path).cmp(&(
+            b.shard.index,
+            &b.sweep,
+            &b.build,
+            &b.path,
+        ))
+    });
     let first = reports.first().ok_or("no report given")?.clone();
     let mut problems = Vec::new();
     for r in &reports {
         if r.sweep != first.sweep || r.shard.count != first.shard.count {
             problems.push(format!(
                 "{} is shard {} of {} seeds {}; {} is shard {} of {} seeds {}: not one sweep",
-                r.path, r.shard, r.sweep.scenario, r.sweep.seeds, first.path, first.shard, first.sweep.scenario, first.sweep.seeds
+                r.path,
+                r.shard,
+                r.sweep.scenario,
+                r.sweep.seeds,
+                first.path,
+                first.shard,
+                first.sweep.scenario,
+                first.sweep.seeds
             ));
         }
     }
     let builds: BTreeMap<&str, Vec<String>> = reports.iter().fold(BTreeMap::new(), |mut m, r| {
-        m.entry(r.build.as_str()).or_default().push(format!("{} ({})", r.shard, r.path));
+        m.entry(r.build.as_str())
+            .or_default()
+            .push(format!("{} ({})", r.shard, r.path));
         m
     });
     if builds.len() > 1 {
-        let list: Vec<String> = builds.iter().map(|(b, shards)| format!("build {b}: shards {}", shards.join(", "))).collect();
+        let list: Vec<String> = builds
+            .iter()
+            .map(|(b, shards)| format!("build {b}: shards {}", shards.join(", ")))
+            .collect();
         problems.push(format!("mixed builds: {}", list.join("; ")));
     }
     let count = first.shard.count;
@@ -253,19 +305,29 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, String> {
     for r in &reports {
         by_index.entry(r.shard.index).or_default().push(r);
     }
-    let missing: Vec<String> = (1..=count).filter(|k| !by_index.contains_key(k)).map(|k| format!("{k}/{count}")).collect();
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !by_index.contains_key(k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
     if !missing.is_empty() {
         problems.push(format!("missing shards: {}", missing.join(", ")));
     }
     for (k, rs) in &by_index {
         if rs.len() > 1 {
             let files: Vec<&str> = rs.iter().map(|r| r.path.as_str()).collect();
-            problems.push(format!("shard {k}/{count} appears {} times: {}", rs.len(), files.join(", ")));
+            problems.push(format!(
+                "shard {k}/{count} appears {} times: {}",
+                rs.len(),
+                files.join(", ")
+            ));
         }
     }
     for r in &reports {
         match r.summary {
-            None => problems.push(format!("shard {} ({}) has no summary: it did not finish", r.shard, r.path)),
+            None => problems.push(format!(
+                "shard {} ({}) has no summary: it did not finish",
+                r.shard, r.path
+            )),
             Some((_, _, true)) => problems.push(format!(
                 "shard {} ({}) was interrupted: finish it with `dsim sweep ... --resume`",
                 r.shard, r.path

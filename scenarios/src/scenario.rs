@@ -65,8 +65,8 @@ pub const MAX_DEPTH: usize = 64;
 pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
     use std::io::Read;
     let shown = path.display();
-    let file =
-        std::fs::File::open(path).map_err(|e| ScenarioError(format!("{shown}: cannot read: {e}")))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| ScenarioError(format!("{shown}: cannot read: {e}")))?;
     let mut text = String::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_string(&mut text)

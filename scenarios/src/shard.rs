@@ -191,9 +191,11 @@ pub fn from_env(
     let number = |name: &str| -> Result<Option<u64>, String> {
         match var(name) {
             None => Ok(None),
-            Some(v) => v.trim().parse().map(Some).map_err(|_| {
-                format!("--shard auto: {name}=`{v}` is not a whole number")
-            }),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("--shard auto: {name}=`{v}` is not a whole number")),
         }
     };
     let count_for = |engine: &str| -> Result<u64, String> {
@@ -212,17 +214,25 @@ pub fn from_env(
             return Err(format!("--shard auto/{c}, but {why} says {n} shards"));
         }
         if n == 0 || index == 0 || index > n {
-            return Err(format!("--shard auto: {why} gives shard {index}/{n}, which does not exist"));
+            return Err(format!(
+                "--shard auto: {why} gives shard {index}/{n}, which does not exist"
+            ));
         }
         Ok((Shard { index, count: n }, why))
     };
     if let Some(v) = var("DSIM_SHARD") {
-        let shard: Shard = v.parse().map_err(|e| format!("--shard auto: DSIM_SHARD: {e}"))?;
+        let shard: Shard = v
+            .parse()
+            .map_err(|e| format!("--shard auto: DSIM_SHARD: {e}"))?;
         return made(shard.index, shard.count, format!("DSIM_SHARD={v}"));
     }
     if let Some(i) = number("JOB_COMPLETION_INDEX")? {
         let n = count_for("a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)")?;
-        return made(i.saturating_add(1), n, format!("JOB_COMPLETION_INDEX={i} (Kubernetes Indexed Job) of {n}"));
+        return made(
+            i.saturating_add(1),
+            n,
+            format!("JOB_COMPLETION_INDEX={i} (Kubernetes Indexed Job) of {n}"),
+        );
     }
     if let Some(id) = number("SLURM_ARRAY_TASK_ID")? {
         let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
@@ -233,13 +243,23 @@ pub fn from_env(
         let k = id.checked_sub(min).ok_or_else(|| {
             format!("--shard auto: SLURM_ARRAY_TASK_ID={id} is below SLURM_ARRAY_TASK_MIN={min}")
         })?;
-        return made(k.saturating_add(1), n, format!("SLURM_ARRAY_TASK_ID={id} (Slurm job array from {min}) of {n}"));
+        return made(
+            k.saturating_add(1),
+            n,
+            format!("SLURM_ARRAY_TASK_ID={id} (Slurm job array from {min}) of {n}"),
+        );
     }
     if let Some(i) = number("NOMAD_ALLOC_INDEX")? {
         let n = count_for("Nomad (NOMAD_ALLOC_INDEX)")?;
-        return made(i.saturating_add(1), n, format!("NOMAD_ALLOC_INDEX={i} (Nomad) of {n}"));
+        return made(
+            i.saturating_add(1),
+            n,
+            format!("NOMAD_ALLOC_INDEX={i} (Nomad) of {n}"),
+        );
     }
-    Err(format!("--shard auto: no shard in the environment (looked for {AUTO_SOURCES})"))
+    Err(format!(
+        "--shard auto: no shard in the environment (looked for {AUTO_SOURCES})"
+    ))
 }
 
 #[cfg(test)]
@@ -270,17 +290,42 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        let cases: [(&[(&str, &str)], Option<u64>, Shard, &str); 5] = [
-            (&[("DSIM_SHARD", "3/8")], None, Shard { index: 3, count: 8 }, "DSIM_SHARD"),
-            (&[("JOB_COMPLETION_INDEX", "0")], Some(4), Shard { index: 1, count: 4 }, "Kubernetes"),
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<u64>, Shard, &'a str);
+        let cases: [Case; 5] = [
             (
-                &[("SLURM_ARRAY_TASK_ID", "5"), ("SLURM_ARRAY_TASK_COUNT", "5"), ("SLURM_ARRAY_TASK_MIN", "1")],
+                &[("DSIM_SHARD", "3/8")],
+                None,
+                Shard { index: 3, count: 8 },
+                "DSIM_SHARD",
+            ),
+            (
+                &[("JOB_COMPLETION_INDEX", "0")],
+                Some(4),
+                Shard { index: 1, count: 4 },
+                "Kubernetes",
+            ),
+            (
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "5"),
+                    ("SLURM_ARRAY_TASK_COUNT", "5"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                ],
                 None,
                 Shard { index: 5, count: 5 },
                 "Slurm",
             ),
-            (&[("NOMAD_ALLOC_INDEX", "2"), ("DSIM_SHARD_COUNT", "3")], None, Shard { index: 3, count: 3 }, "Nomad"),
-            (&[("JOB_COMPLETION_INDEX", "1"), ("NOMAD_ALLOC_INDEX", "0")], Some(2), Shard { index: 2, count: 2 }, "Kubernetes"),
+            (
+                &[("NOMAD_ALLOC_INDEX", "2"), ("DSIM_SHARD_COUNT", "3")],
+                None,
+                Shard { index: 3, count: 3 },
+                "Nomad",
+            ),
+            (
+                &[("JOB_COMPLETION_INDEX", "1"), ("NOMAD_ALLOC_INDEX", "0")],
+                Some(2),
+                Shard { index: 2, count: 2 },
+                "Kubernetes",
+            ),
         ];
         for (pairs, count, want, source) in cases {
             let (got, why) = from_env(count, &env(pairs)).unwrap();
@@ -290,9 +335,17 @@ mod tests {
         for (pairs, count, what) in [
             (&[][..], None, "no shard in the environment"),
             (&[("JOB_COMPLETION_INDEX", "0")][..], None, "auto/N"),
-            (&[("JOB_COMPLETION_INDEX", "4")][..], Some(4), "does not exist"),
+            (
+                &[("JOB_COMPLETION_INDEX", "4")][..],
+                Some(4),
+                "does not exist",
+            ),
             (&[("DSIM_SHARD", "2/8")][..], Some(4), "says 8 shards"),
-            (&[("NOMAD_ALLOC_INDEX", "x")][..], Some(4), "not a whole number"),
+            (
+                &[("NOMAD_ALLOC_INDEX", "x")][..],
+                Some(4),
+                "not a whole number",
+            ),
         ] {
             let err = from_env(count, &env(pairs)).unwrap_err();
             assert!(err.contains(what), "{err}");

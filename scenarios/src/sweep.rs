@@ -176,7 +176,9 @@ pub fn sweep(
     };
     for f in &resume.shown {
         if shard.contains(seeds, f.seed) {
-            state.shown.insert((f.seed - seeds.start) / shard.count, f.clone());
+            state
+                .shown
+                .insert((f.seed - seeds.start) / shard.count, f.clone());
         }
     }
     if !options.keep_going {
@@ -266,7 +268,8 @@ pub fn sweep(
         return Err(e.clone());
     }
     st.settle();
-    let interrupted = cancel.load(Ordering::Relaxed) && st.watermark() < total.min(st.stop_after.saturating_add(1));
+    let interrupted = cancel.load(Ordering::Relaxed)
+        && st.watermark() < total.min(st.stop_after.saturating_add(1));
     let mark = st.watermark();
     let resume = ResumePoint {
         next: mark,

@@ -63,7 +63,10 @@ fn a_closed_stdout_ends_the_process_quietly() {
             .unwrap();
         let o = child.wait_with_output().unwrap();
         let err = text(&o.stderr);
-        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
         assert!(
             matches!(o.status.code(), Some(0 | 1 | 141)),
             "{args:?}: {:?} {err}",
@@ -90,18 +93,51 @@ fn output_that_cannot_be_written_is_an_error() {
         eprintln!("skipped: no /dev/full here");
         return;
     }
-    refused(&dir, &["run", "hot-potato-faults", "--trace", "/dev/full"], "--trace /dev/full: cannot write");
+    refused(
+        &dir,
+        &["run", "hot-potato-faults", "--trace", "/dev/full"],
+        "--trace /dev/full: cannot write",
+    );
     let o = Command::new(env!("CARGO_BIN_EXE_dsim"))
         .args(["list"])
-        .stdout(std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap())
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("cannot write to standard output"), "{}", text(&o.stderr));
-    refused(&dir, &["sweep", "primary-backup-bug", "--seeds", "0..100", "--out", "/dev/full"], "not a directory");
+    assert!(
+        text(&o.stderr).contains("cannot write to standard output"),
+        "{}",
+        text(&o.stderr)
+    );
     refused(
         &dir,
-        &["sweep", "primary-backup-bug", "--seeds", "0..100", "--out", "x", "--report", "/proc/nonexistent/r.jsonl"],
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..100",
+            "--out",
+            "/dev/full",
+        ],
+        "not a directory",
+    );
+    refused(
+        &dir,
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..100",
+            "--out",
+            "x",
+            "--report",
+            "/proc/nonexistent/r.jsonl",
+        ],
         "--report /proc/nonexistent/r.jsonl: cannot write",
     );
 }
@@ -109,10 +145,28 @@ fn output_that_cannot_be_written_is_an_error() {
 #[test]
 fn an_unwritable_out_fails_before_the_first_run() {
     let dir = temp_dir("out");
-    let o = dsim_in(&dir, &["sweep", "primary-backup-bug", "--seeds", "0..100000000", "--out", "/proc/nonexistent"]);
+    let o = dsim_in(
+        &dir,
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..100000000",
+            "--out",
+            "/proc/nonexistent",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("--out /proc/nonexistent: cannot create"), "{}", text(&o.stderr));
-    assert!(!text(&o.stdout).contains("ran "), "nothing ran: {}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("--out /proc/nonexistent: cannot create"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        !text(&o.stdout).contains("ran "),
+        "nothing ran: {}",
+        text(&o.stdout)
+    );
 }
 
 #[test]
@@ -124,13 +178,21 @@ fn resource_bounds_are_enforced_with_their_limits() {
         ("18446744073709551615", "at most 1000000 are allowed"),
         ("16777217", "at most 1000000 are allowed"),
     ] {
-        let s = scenario(&format!(r#"{{"protocol": "hot-potato", "nodes": {nodes}}}"#));
+        let s = scenario(&format!(
+            r#"{{"protocol": "hot-potato", "nodes": {nodes}}}"#
+        ));
         refused(&dir, &["run", &s], what);
     }
-    let s = scenario(r#"{"protocol": "hot-potato", "params": {"tokens": 4294967295, "hops": 4294967295}}"#);
+    let s = scenario(
+        r#"{"protocol": "hot-potato", "params": {"tokens": 4294967295, "hops": 4294967295}}"#,
+    );
     refused(&dir, &["run", &s], "at most 10000000 are allowed");
     let s = scenario(r#"{"protocol": "primary-backup", "params": {"updates": 4294967295}}"#);
-    refused(&dir, &["run", &s], "field `params.updates`: 4294967295 updates, at most 1000000");
+    refused(
+        &dir,
+        &["run", &s],
+        "field `params.updates`: 4294967295 updates, at most 1000000",
+    );
     let s = scenario(r#"{"protocol": "primary-backup", "params": {"interval": "1ns"}}"#);
     refused(&dir, &["run", &s], "shorter than the shortest allowed, 1us");
     for rate in ["1e7", "1e12"] {
@@ -139,16 +201,28 @@ fn resource_bounds_are_enforced_with_their_limits() {
         ));
         refused(&dir, &["run", &s], "from 0 to 1000");
     }
-    let s = scenario(r#"{"protocol": "hot-potato", "stop": {"duration": "1s"}, "faults": [{"at": "100s", "fault": {"kind": "heal"}}]}"#);
-    refused(&dir, &["run", &s], "field `faults[0].at`: 100s is after the run stops");
-    refused(&dir, &["bench", "hot-potato", "--tokens", "100000000"], "at most 10000000 are allowed");
+    let s = scenario(
+        r#"{"protocol": "hot-potato", "stop": {"duration": "1s"}, "faults": [{"at": "100s", "fault": {"kind": "heal"}}]}"#,
+    );
+    refused(
+        &dir,
+        &["run", &s],
+        "field `faults[0].at`: 100s is after the run stops",
+    );
+    refused(
+        &dir,
+        &["bench", "hot-potato", "--tokens", "100000000"],
+        "at most 10000000 are allowed",
+    );
     // A run that would take the machine stops at its budget.
     refused(
         &dir,
         &["run", "hot-potato", "--budget-events", "5000"],
         "budget exceeded: 5120 events processed",
     );
-    let s = scenario(r#"{"protocol": "hot-potato", "params": {"hops": 100000}, "stop": {}, "budget": {"memory_bytes": 1000}}"#);
+    let s = scenario(
+        r#"{"protocol": "hot-potato", "params": {"hops": 100000}, "stop": {}, "budget": {"memory_bytes": 1000}}"#,
+    );
     refused(&dir, &["run", &s], "budget exceeded: the run holds about");
 }
 
@@ -162,12 +236,22 @@ fn deep_nesting_is_refused_at_its_place() {
         "]".repeat(depth)
     );
     let s = write(&dir, "deep.json", &body);
-    refused(&dir, &["run", &s], "deep.json:2:75: arrays and objects nest deeper than 64 levels");
+    refused(
+        &dir,
+        &["run", &s],
+        "deep.json:2:75: arrays and objects nest deeper than 64 levels",
+    );
 }
+
+/// A change to a failure file's JSON.
+type Edit = Box<dyn Fn(&mut serde_json::Value)>;
 
 /// A real failure file (seed 46 of the planted bug) as JSON.
 fn failure_file(dir: &Path) -> serde_json::Value {
-    let o = dsim_in(dir, &["sweep", "primary-backup-bug", "--seeds", "46", "--out", "f"]);
+    let o = dsim_in(
+        dir,
+        &["sweep", "primary-backup-bug", "--seeds", "46", "--out", "f"],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let text = std::fs::read_to_string(dir.join("f/primary-backup-bug-seed-46.json")).unwrap();
     serde_json::from_str(&text).unwrap()
@@ -183,14 +267,45 @@ fn failure_files_are_validated_as_strictly_as_scenarios() {
         change(&mut v);
         write(&dir, name, &serde_json::to_string_pretty(&v).unwrap())
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
-        ("node99.json", Box::new(|v| v["decisions"][0]["to"] = 99.into()), "field `decisions[0].to`: node 99 does not exist"),
-        ("node2e63.json", Box::new(|v| v["decisions"][0]["from"] = (1u64 << 63).into()), "node 9223372036854775808 does not exist"),
-        ("self.json", Box::new(|v| { v["decisions"][0]["to"] = v["decisions"][0]["from"].clone() }), "to itself"),
-        ("dup.json", Box::new(|v| { let d = v["decisions"][0].clone(); v["decisions"][1] = d; }), "field `decisions[1]`: a second decision"),
-        ("prop.json", Box::new(|v| v["property"] = "made-up".into()), "field `property`: `made-up` is not a property"),
-        ("fate.json", Box::new(|v| v["decisions"][0]["fate"] = "explode".into()), "field `decisions[0].fate`: `explode` is not a fate"),
-        ("late.json", Box::new(|v| v["time_ns"] = 100_000_000_000u64.into()), "field `time_ns`: the violation at 100.000000000s is after the run stops"),
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "node99.json",
+            Box::new(|v| v["decisions"][0]["to"] = 99.into()),
+            "field `decisions[0].to`: node 99 does not exist",
+        ),
+        (
+            "node2e63.json",
+            Box::new(|v| v["decisions"][0]["from"] = (1u64 << 63).into()),
+            "node 9223372036854775808 does not exist",
+        ),
+        (
+            "self.json",
+            Box::new(|v| v["decisions"][0]["to"] = v["decisions"][0]["from"].clone()),
+            "to itself",
+        ),
+        (
+            "dup.json",
+            Box::new(|v| {
+                let d = v["decisions"][0].clone();
+                v["decisions"][1] = d;
+            }),
+            "field `decisions[1]`: a second decision",
+        ),
+        (
+            "prop.json",
+            Box::new(|v| v["property"] = "made-up".into()),
+            "field `property`: `made-up` is not a property",
+        ),
+        (
+            "fate.json",
+            Box::new(|v| v["decisions"][0]["fate"] = "explode".into()),
+            "field `decisions[0].fate`: `explode` is not a fate",
+        ),
+        (
+            "late.json",
+            Box::new(|v| v["time_ns"] = 100_000_000_000u64.into()),
+            "field `time_ns`: the violation at 100.000000000s is after the run stops",
+        ),
         (
             "fault.json",
             Box::new(|v| v["scenario"]["faults"][0]["at"] = "100s".into()),

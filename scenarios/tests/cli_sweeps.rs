@@ -10,7 +10,11 @@ fn dsim() -> Command {
 }
 
 fn dsim_in(dir: &Path, args: &[&str]) -> Output {
-    dsim().current_dir(dir).args(args).output().expect("dsim runs")
+    dsim()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("dsim runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -44,7 +48,10 @@ fn wait_for_a_failure(dir: &Path, child: &mut Child) {
     let start = Instant::now();
     while failure_files(dir).is_empty() {
         assert!(child.try_wait().unwrap().is_none(), "the sweep ended early");
-        assert!(start.elapsed() < Duration::from_secs(60), "no failure found");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no failure found"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -63,7 +70,15 @@ const SEEDS: &str = "0..4000";
 #[test]
 fn an_interrupted_sweep_keeps_every_finding_and_resumes_to_the_same_result() {
     let dir = temp_dir("resume");
-    let args = ["sweep", "primary-backup-bug", "--seeds", SEEDS, "--keep-going", "--jobs", "1"];
+    let args = [
+        "sweep",
+        "primary-backup-bug",
+        "--seeds",
+        SEEDS,
+        "--keep-going",
+        "--jobs",
+        "1",
+    ];
     let mut child = dsim()
         .current_dir(&dir)
         .args(args)
@@ -78,11 +93,17 @@ fn an_interrupted_sweep_keeps_every_finding_and_resumes_to_the_same_result() {
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(130), "{out}{}", text(&o.stderr));
     assert!(out.contains("INTERRUPTED: ran "), "{out}");
-    assert!(out.contains("resume: dsim sweep primary-backup-bug"), "{out}");
+    assert!(
+        out.contains("resume: dsim sweep primary-backup-bug"),
+        "{out}"
+    );
     // Every failure found is on disk, with its report line.
     let found = failure_files(&dir.join("out"));
     let report = std::fs::read_to_string(dir.join("r.jsonl")).unwrap();
-    let lines = report.lines().filter(|l| l.contains("\"kind\":\"failure\"")).count();
+    let lines = report
+        .lines()
+        .filter(|l| l.contains("\"kind\":\"failure\""))
+        .count();
     assert!(!found.is_empty());
     assert_eq!(lines, found.len(), "{report}");
     let summary = report.lines().last().unwrap();
@@ -96,10 +117,20 @@ fn an_interrupted_sweep_keeps_every_finding_and_resumes_to_the_same_result() {
         .unwrap_or_else(|| panic!("{out}"));
     assert!(failures <= found.len(), "{out}");
     // Resume: the same result as a sweep never interrupted.
-    let o = dsim_in(&dir, &[&args[..], &["--out", "out", "--report", "r.jsonl", "--resume"]].concat());
+    let o = dsim_in(
+        &dir,
+        &[
+            &args[..],
+            &["--out", "out", "--report", "r.jsonl", "--resume"],
+        ]
+        .concat(),
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
     let resumed = text(&o.stdout);
-    let o = dsim_in(&dir, &[&args[..], &["--out", "whole", "--report", "w.jsonl"]].concat());
+    let o = dsim_in(
+        &dir,
+        &[&args[..], &["--out", "whole", "--report", "w.jsonl"]].concat(),
+    );
     assert_eq!(o.status.code(), Some(1));
     let whole = text(&o.stdout);
     let result = |s: &str| -> Vec<String> {
@@ -112,8 +143,15 @@ fn an_interrupted_sweep_keeps_every_finding_and_resumes_to_the_same_result() {
             .collect()
     };
     assert_eq!(result(&resumed), result(&whole), "{resumed}\n---\n{whole}");
-    assert_eq!(failure_files(&dir.join("out")), failure_files(&dir.join("whole")));
-    assert!(!dir.join("out/primary-backup-bug.shard-1-of-1.resume").exists(), "done: no resume point left");
+    assert_eq!(
+        failure_files(&dir.join("out")),
+        failure_files(&dir.join("whole"))
+    );
+    assert!(
+        !dir.join("out/primary-backup-bug.shard-1-of-1.resume")
+            .exists(),
+        "done: no resume point left"
+    );
     // And the reports merge to the same summary.
     let a = dsim_in(&dir, &["merge", "r.jsonl", "--json"]);
     let b = dsim_in(&dir, &["merge", "w.jsonl", "--json"]);
@@ -132,7 +170,15 @@ fn sigterm_stops_a_sweep_with_its_summary() {
     let dir = temp_dir("term");
     let mut child = dsim()
         .current_dir(&dir)
-        .args(["sweep", "primary-backup-bug", "--seeds", "0..100000000", "--keep-going", "--out", "out"])
+        .args([
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..100000000",
+            "--keep-going",
+            "--out",
+            "out",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -142,16 +188,34 @@ fn sigterm_stops_a_sweep_with_its_summary() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(143), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("INTERRUPTED"));
-    assert!(dir.join("out/primary-backup-bug.shard-1-of-1.resume").exists());
+    assert!(dir
+        .join("out/primary-backup-bug.shard-1-of-1.resume")
+        .exists());
 }
 
 /// Runs shard `k` of `n` of the planted bug over `seeds` with a report.
 fn shard(dir: &Path, k: u64, n: u64, seeds: &str, report: &str) {
     let o = dsim_in(
         dir,
-        &["sweep", "primary-backup-bug", "--seeds", seeds, "--shard", &format!("{k}/{n}"), "--keep-going", "--out", "out", "--report", report],
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            seeds,
+            "--shard",
+            &format!("{k}/{n}"),
+            "--keep-going",
+            "--out",
+            "out",
+            "--report",
+            report,
+        ],
     );
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o.stderr));
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
@@ -170,13 +234,37 @@ fn shard_reports_merge_the_same_in_any_order_and_bad_sets_are_named() {
     };
     let a = merged(&["s1.jsonl", "s2.jsonl", "s3.jsonl"], false);
     let b = merged(&["s3.jsonl", "s1.jsonl", "s2.jsonl"], false);
-    assert_eq!(a.status.code(), Some(1), "the planted bug fails: {}", text(&a.stderr));
+    assert_eq!(
+        a.status.code(),
+        Some(1),
+        "the planted bug fails: {}",
+        text(&a.stderr)
+    );
     assert_eq!(a.stdout, b.stdout);
-    assert!(text(&a.stdout).contains("ran 300 seeds"), "{}", text(&a.stdout));
-    let (a, b) = (merged(&["s2.jsonl", "s1.jsonl", "s3.jsonl"], true), merged(&["s3.jsonl", "s2.jsonl", "s1.jsonl"], true));
+    assert!(
+        text(&a.stdout).contains("ran 300 seeds"),
+        "{}",
+        text(&a.stdout)
+    );
+    let (a, b) = (
+        merged(&["s2.jsonl", "s1.jsonl", "s3.jsonl"], true),
+        merged(&["s3.jsonl", "s2.jsonl", "s1.jsonl"], true),
+    );
     assert_eq!(a.stdout, b.stdout);
     // The whole sweep at once finds the same failures.
-    let whole = dsim_in(&dir, &["sweep", "primary-backup-bug", "--seeds", "0..300", "--keep-going", "--out", "all", "--json"]);
+    let whole = dsim_in(
+        &dir,
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..300",
+            "--keep-going",
+            "--out",
+            "all",
+            "--json",
+        ],
+    );
     let whole: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
     let merged: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(whole["failure_count"], merged["failures"]);
@@ -185,12 +273,23 @@ fn shard_reports_merge_the_same_in_any_order_and_bad_sets_are_named() {
     let o = merged_err(&dir, &["s1.jsonl", "s3.jsonl"]);
     assert!(o.contains("missing shards: 2/3"), "{o}");
     std::fs::copy(dir.join("s2.jsonl"), dir.join("s2-again.jsonl")).unwrap();
-    let o = merged_err(&dir, &["s1.jsonl", "s2.jsonl", "s2-again.jsonl", "s3.jsonl"]);
-    assert!(o.contains("shard 2/3 appears 2 times: s2-again.jsonl, s2.jsonl"), "{o}");
-    let other = std::fs::read_to_string(dir.join("s3.jsonl")).unwrap().replace("\"build\":\"", "\"build\":\"other-");
+    let o = merged_err(
+        &dir,
+        &["s1.jsonl", "s2.jsonl", "s2-again.jsonl", "s3.jsonl"],
+    );
+    assert!(
+        o.contains("shard 2/3 appears 2 times: s2-again.jsonl, s2.jsonl"),
+        "{o}"
+    );
+    let other = std::fs::read_to_string(dir.join("s3.jsonl"))
+        .unwrap()
+        .replace("\"build\":\"", "\"build\":\"other-");
     std::fs::write(dir.join("s3-other.jsonl"), other).unwrap();
     let o = merged_err(&dir, &["s1.jsonl", "s2.jsonl", "s3-other.jsonl"]);
-    assert!(o.contains("mixed builds") && o.contains("3/3 (s3-other.jsonl)"), "{o}");
+    assert!(
+        o.contains("mixed builds") && o.contains("3/3 (s3-other.jsonl)"),
+        "{o}"
+    );
     shard(&dir, 1, 2, "0..300", "t1.jsonl");
     let o = merged_err(&dir, &["s1.jsonl", "s2.jsonl", "s3.jsonl", "t1.jsonl"]);
     assert!(o.contains("not one sweep"), "{o}");
@@ -207,16 +306,42 @@ fn shard_auto_says_where_it_came_from() {
     let dir = temp_dir("auto");
     let o = dsim()
         .current_dir(&dir)
-        .args(["sweep", "primary-backup", "--seeds", "0..20", "--shard", "auto/4", "--out", "out"])
+        .args([
+            "sweep",
+            "primary-backup",
+            "--seeds",
+            "0..20",
+            "--shard",
+            "auto/4",
+            "--out",
+            "out",
+        ])
         .env("JOB_COMPLETION_INDEX", "2")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("shard 3/4 from JOB_COMPLETION_INDEX=2 (Kubernetes Indexed Job)"), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("(shard 3/4: 5 seeds)"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("shard 3/4 from JOB_COMPLETION_INDEX=2 (Kubernetes Indexed Job)"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        text(&o.stdout).contains("(shard 3/4: 5 seeds)"),
+        "{}",
+        text(&o.stdout)
+    );
     let o = dsim()
         .current_dir(&dir)
-        .args(["sweep", "primary-backup", "--seeds", "0..20", "--shard", "auto", "--out", "out"])
+        .args([
+            "sweep",
+            "primary-backup",
+            "--seeds",
+            "0..20",
+            "--shard",
+            "auto",
+            "--out",
+            "out",
+        ])
         .env_remove("DSIM_SHARD")
         .env_remove("JOB_COMPLETION_INDEX")
         .env_remove("SLURM_ARRAY_TASK_ID")
@@ -224,18 +349,43 @@ fn shard_auto_says_where_it_came_from() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("no shard in the environment"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("no shard in the environment"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
 fn swarm_failures_replay_unchanged() {
     let dir = temp_dir("swarm");
-    let o = dsim_in(&dir, &["sweep", "primary-backup-bug", "--seeds", "0..2000", "--swarm", "--out", "out"]);
-    assert_eq!(o.status.code(), Some(1), "{}{}", text(&o.stdout), text(&o.stderr));
+    let o = dsim_in(
+        &dir,
+        &[
+            "sweep",
+            "primary-backup-bug",
+            "--seeds",
+            "0..2000",
+            "--swarm",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
     let file = failure_files(&dir.join("out")).into_iter().next().unwrap();
     let body = std::fs::read_to_string(dir.join("out").join(&file)).unwrap();
     assert!(body.contains("\"swarm\""), "the draw is recorded: {body}");
     let o = dsim_in(&dir, &["replay", &format!("out/{file}")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stdout).contains("REPRODUCED"), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("REPRODUCED"),
+        "{}",
+        text(&o.stdout)
+    );
 }

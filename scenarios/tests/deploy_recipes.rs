@@ -25,11 +25,20 @@ fn temp_dir(name: &str) -> PathBuf {
 /// PATH with the dsim under test first.
 fn path_with_dsim() -> String {
     let bin = Path::new(env!("CARGO_BIN_EXE_dsim")).parent().unwrap();
-    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 /// Runs `script` with `shell` in `dir` with `env`; returns (exit code, stdout, stderr).
-fn run(shell: &[&str], script: &str, dir: &Path, env: &[(&str, String)]) -> (Option<i32>, String, String) {
+fn run(
+    shell: &[&str],
+    script: &str,
+    dir: &Path,
+    env: &[(&str, String)],
+) -> (Option<i32>, String, String) {
     let o = Command::new(shell[0])
         .args(&shell[1..])
         .arg(script)
@@ -50,7 +59,12 @@ fn env_of(container: &Value) -> Vec<(String, String)> {
         .at("env")
         .seq()
         .iter()
-        .map(|e| (e.at("name").str().to_string(), e.at("value").str().to_string()))
+        .map(|e| {
+            (
+                e.at("name").str().to_string(),
+                e.at("value").str().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -71,16 +85,38 @@ fn the_kubernetes_indexed_job_runs_as_shipped() {
     let completions = sweep.at("spec.completions").str();
     assert_eq!(sweep.at("spec.parallelism").str(), completions);
     let pod = sweep.at("spec.template.spec");
-    assert_eq!(pod.at("restartPolicy").str(), "OnFailure", "workers resume after an eviction");
+    assert_eq!(
+        pod.at("restartPolicy").str(),
+        "OnFailure",
+        "workers resume after an eviction"
+    );
     let worker = pod.at("containers.0");
     let env = env_of(worker);
-    let shards = env.iter().find(|(k, _)| k == "SHARDS").map(|(_, v)| v.clone()).unwrap();
+    let shards = env
+        .iter()
+        .find(|(k, _)| k == "SHARDS")
+        .map(|(_, v)| v.clone())
+        .unwrap();
     assert_eq!(shards, completions, "SHARDS equals the completions count");
-    assert_eq!(worker.at("command").seq(), [Value::Str("sh".into()), Value::Str("-c".into())]);
+    assert_eq!(
+        worker.at("command").seq(),
+        [Value::Str("sh".into()), Value::Str("-c".into())]
+    );
     let script = worker.at("args.0").str();
-    assert!(script.contains("--shard \"auto/$SHARDS\"") && script.contains("--resume"), "{script}");
-    let claim = |job: &Value| job.at("spec.template.spec.volumes.0.persistentVolumeClaim.claimName").str().to_string();
-    assert_eq!(claim(sweep), claim(merge), "both Jobs share the results volume");
+    assert!(
+        script.contains("--shard \"auto/$SHARDS\"") && script.contains("--resume"),
+        "{script}"
+    );
+    let claim = |job: &Value| {
+        job.at("spec.template.spec.volumes.0.persistentVolumeClaim.claimName")
+            .str()
+            .to_string()
+    };
+    assert_eq!(
+        claim(sweep),
+        claim(merge),
+        "both Jobs share the results volume"
+    );
     assert_eq!(worker.at("volumeMounts.0.mountPath").str(), "/results");
 
     // Each worker's exact command, for N = 3 and a few seeds.
@@ -99,23 +135,41 @@ fn the_kubernetes_indexed_job_runs_as_shipped() {
         env.push(("JOB_COMPLETION_INDEX", index.to_string()));
         let (code, out, err) = run(&["sh", "-c"], script, &dir, &env);
         assert_eq!(code, Some(0), "worker {index}: {out}{err}");
-        assert!(err.contains(&format!("shard {}/{SMALL_N} from JOB_COMPLETION_INDEX={index}", index + 1)), "{err}");
+        assert!(
+            err.contains(&format!(
+                "shard {}/{SMALL_N} from JOB_COMPLETION_INDEX={index}",
+                index + 1
+            )),
+            "{err}"
+        );
     }
     // The merge Job: its wait ends at once, its merge combines the reports.
     let merge_pod = merge.at("spec.template.spec");
     let wait = merge_pod.at("initContainers.0.args.0").str();
     let (code, _, err) = run(&["sh", "-c"], wait, &dir, &env);
     assert_eq!(code, Some(0), "{err}");
-    let (code, out, err) = run(&["sh", "-c"], merge_pod.at("containers.0.args.0").str(), &dir, &env);
+    let (code, out, err) = run(
+        &["sh", "-c"],
+        merge_pod.at("containers.0.args.0").str(),
+        &dir,
+        &env,
+    );
     assert_eq!(code, Some(1), "the planted bug fails: {out}{err}");
-    assert!(out.contains(&format!("merged {SMALL_N} shards of primary-backup-bug seeds {SMALL_SEEDS}")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "merged {SMALL_N} shards of primary-backup-bug seeds {SMALL_SEEDS}"
+        )),
+        "{out}"
+    );
     assert!(out.contains("ran 240 seeds"), "{out}");
 }
 
 #[test]
 fn the_github_actions_matrix_runs_as_shipped() {
     let docs = recipe("deploy/github-actions/sweep.yml");
-    let [workflow] = &docs[..] else { panic!("one workflow") };
+    let [workflow] = &docs[..] else {
+        panic!("one workflow")
+    };
     assert!(workflow.get("on").is_some() && workflow.at("on").get("workflow_dispatch").is_some());
     let sweep = workflow.at("jobs.sweep");
     let shards: Vec<u64> = sweep
@@ -125,13 +179,24 @@ fn the_github_actions_matrix_runs_as_shipped() {
         .map(|v| v.str().parse().unwrap())
         .collect();
     let n = shards.len() as u64;
-    assert_eq!(shards, (1..=n).collect::<Vec<_>>(), "the matrix lists shards 1..N");
+    assert_eq!(
+        shards,
+        (1..=n).collect::<Vec<_>>(),
+        "the matrix lists shards 1..N"
+    );
     assert_eq!(sweep.at("strategy.fail-fast").str(), "false");
     let env: Vec<(String, String)> = match sweep.at("env") {
-        Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.str().to_string())).collect(),
+        Value::Map(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.str().to_string()))
+            .collect(),
         other => panic!("{other:?}"),
     };
-    let dsim_shard = env.iter().find(|(k, _)| k == "DSIM_SHARD").map(|(_, v)| v.clone()).unwrap();
+    let dsim_shard = env
+        .iter()
+        .find(|(k, _)| k == "DSIM_SHARD")
+        .map(|(_, v)| v.clone())
+        .unwrap();
     assert_eq!(dsim_shard, format!("${{{{ matrix.shard }}}}/{n}"));
     let step = |job: &Value, name: &str| -> String {
         job.at("steps")
@@ -147,7 +212,15 @@ fn the_github_actions_matrix_runs_as_shipped() {
     let merge = workflow.at("jobs.merge");
     assert_eq!(merge.at("needs").str(), "sweep");
     let merge_script = step(merge, "Merge the shard reports");
-    let download = merge.at("steps").seq().iter().find(|s| s.get("uses").is_some_and(|u| u.str().starts_with("actions/download-artifact"))).unwrap();
+    let download = merge
+        .at("steps")
+        .seq()
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .is_some_and(|u| u.str().starts_with("actions/download-artifact"))
+        })
+        .unwrap();
     assert_eq!(download.at("with.path").str(), "results");
 
     let dir = temp_dir("gha");
@@ -156,19 +229,35 @@ fn the_github_actions_matrix_runs_as_shipped() {
     for k in 1..=SMALL_N {
         let shard_dir = dir.join(format!("shard-{k}"));
         std::fs::create_dir_all(&shard_dir).unwrap();
-        let mut vars: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).filter(|(k, _)| *k != "SEEDS" && *k != "DSIM_SHARD").collect();
+        let mut vars: Vec<(&str, String)> = env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .filter(|(k, _)| *k != "SEEDS" && *k != "DSIM_SHARD")
+            .collect();
         vars.push(("SEEDS", SMALL_SEEDS.to_string()));
         vars.push(("DSIM_SHARD", format!("{k}/{SMALL_N}")));
         let script = script.replace("${{ matrix.shard }}", &k.to_string());
         let (code, out, err) = run(&["bash", "-e", "-c"], &script, &shard_dir, &vars);
         assert_eq!(code, Some(0), "shard {k}: {out}{err}");
-        assert!(err.contains(&format!("shard {k}/{SMALL_N} from DSIM_SHARD={k}/{SMALL_N}")), "{err}");
+        assert!(
+            err.contains(&format!(
+                "shard {k}/{SMALL_N} from DSIM_SHARD={k}/{SMALL_N}"
+            )),
+            "{err}"
+        );
         // What upload-artifact and download-artifact (merge-multiple) do.
-        std::fs::copy(shard_dir.join(format!("report-{k}.jsonl")), results.join(format!("report-{k}.jsonl"))).unwrap();
+        std::fs::copy(
+            shard_dir.join(format!("report-{k}.jsonl")),
+            results.join(format!("report-{k}.jsonl")),
+        )
+        .unwrap();
     }
     let (code, out, err) = run(&["bash", "-e", "-c"], &merge_script, &dir, &[]);
     assert_eq!(code, Some(1), "the planted bug fails: {out}{err}");
-    assert!(out.contains(&format!("merged {SMALL_N} shards")) && out.contains("ran 240 seeds"), "{out}");
+    assert!(
+        out.contains(&format!("merged {SMALL_N} shards")) && out.contains("ran 240 seeds"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -185,7 +274,12 @@ fn the_yaml_reader_reads_what_the_recipes_use_and_refuses_the_rest() {
     assert_eq!(docs[0].at("c").str(), "one two");
     assert_eq!(docs[0].at("d").str(), "x\ny\n");
     assert_eq!(docs[1].at("e").str(), "f");
-    for bad in ["a: 1\na: 2\n", "a: {b: 1}\n", "a: 1\n   b: 2\n", "just text\n"] {
+    for bad in [
+        "a: 1\na: 2\n",
+        "a: {b: 1}\n",
+        "a: 1\n   b: 2\n",
+        "just text\n",
+    ] {
         assert!(yaml::parse_documents(bad).is_err(), "{bad}");
     }
 }

@@ -39,7 +39,11 @@ fn sweep_seeds(jobs: usize, keep_going: bool) -> Vec<FailureFile> {
     }
     let mut files = files.into_inner().unwrap();
     files.sort_by_key(|f| f.seed);
-    assert_eq!(outcome.failures, files.len() as u64, "every failure is handed over");
+    assert_eq!(
+        outcome.failures,
+        files.len() as u64,
+        "every failure is handed over"
+    );
     let reported: Vec<u64> = outcome
         .shown
         .iter()

@@ -589,7 +589,11 @@ impl SimConfig {
         for (i, f) in self.faults.iter().enumerate() {
             after_stop(&format!("faults[{i}].at"), f.at)?;
             if let Fault::Partition { a, b, .. } = &f.fault {
-                check_count(&format!("faults[{i}].fault"), a.len() + b.len(), nodes.saturating_mul(2))?;
+                check_count(
+                    &format!("faults[{i}].fault"),
+                    a.len() + b.len(),
+                    nodes.saturating_mul(2),
+                )?;
             }
         }
         for (i, s) in self.starts.iter().enumerate() {
@@ -707,14 +711,16 @@ mod tests {
 
     #[test]
     fn bounds_are_enforced_with_the_limit_in_the_message() {
-        let mut cfg = SimConfig::default();
-        cfg.faults = vec![
-            ScheduledFault {
-                at: Dur::secs(1),
-                fault: Fault::Heal,
-            };
-            MAX_FAULTS + 1
-        ];
+        let cfg = SimConfig {
+            faults: vec![
+                ScheduledFault {
+                    at: Dur::secs(1),
+                    fault: Fault::Heal,
+                };
+                MAX_FAULTS + 1
+            ],
+            ..SimConfig::default()
+        };
         let err = cfg.validate(3).unwrap_err();
         assert!(err.contains("faults") && err.contains("100000"), "{err}");
 
@@ -725,9 +731,16 @@ mod tests {
             fault: Fault::Heal,
         }];
         let err = cfg.validate(3).unwrap_err();
-        assert!(err.contains("faults[0].at") && err.contains("after the run stops"), "{err}");
+        assert!(
+            err.contains("faults[0].at") && err.contains("after the run stops"),
+            "{err}"
+        );
 
-        for (rate, what) in [(1e7, "from 0 to 1000"), (1e12, "from 0 to 1000"), (900.0, "at most 100000")] {
+        for (rate, what) in [
+            (1e7, "from 0 to 1000"),
+            (1e12, "from 0 to 1000"),
+            (900.0, "at most 100000"),
+        ] {
             let cfg: SimConfig = serde_json::from_str(&format!(
                 r#"{{"nemesis": {{"crash_rate": {rate}, "until": "60s"}}}}"#
             ))

@@ -370,9 +370,8 @@ impl<M: Machine> Simulation<M> {
 
     /// Bytes the engine's growing state takes, estimated (see [`crate::Budget`]).
     pub fn footprint_bytes(&self) -> u64 {
-        let observations =
-            self.observations.capacity() * std::mem::size_of::<Observed<M::Obs>>();
-        let decisions = self.network.recorded().len() * std::mem::size_of::<Decision>();
+        let observations = self.observations.capacity() * std::mem::size_of::<Observed<M::Obs>>();
+        let decisions = std::mem::size_of_val(self.network.recorded());
         let trace = match &self.trace {
             Some(TraceSink::Memory(v)) => v.capacity() * (std::mem::size_of::<TraceEvent>() + 64),
             _ => 0,
@@ -386,7 +385,11 @@ impl<M: Machine> Simulation<M> {
         if events == 0 || !events.is_multiple_of(crate::Budget::CHECK_EVERY) {
             return None;
         }
-        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
             return Some("interrupted".to_string());
         }
         let budget = self.config.budget;

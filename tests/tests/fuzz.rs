@@ -35,15 +35,36 @@ fn cases() -> u32 {
 /// One change to a byte string.
 #[derive(Clone, Debug)]
 enum Mutation {
-    Flip { at: usize, bit: u8 },
-    Set { at: usize, byte: u8 },
-    Cut { at: usize, len: usize },
-    Insert { at: usize, bytes: Vec<u8> },
+    Flip {
+        at: usize,
+        bit: u8,
+    },
+    Set {
+        at: usize,
+        byte: u8,
+    },
+    Cut {
+        at: usize,
+        len: usize,
+    },
+    Insert {
+        at: usize,
+        bytes: Vec<u8>,
+    },
     /// Copies a slice of the input elsewhere (repeats structure).
-    Splice { from: usize, len: usize, to: usize },
-    Truncate { at: usize },
+    Splice {
+        from: usize,
+        len: usize,
+        to: usize,
+    },
+    Truncate {
+        at: usize,
+    },
     /// Replaces a byte with one of the input's "interesting" characters.
-    Interesting { at: usize, pick: usize },
+    Interesting {
+        at: usize,
+        pick: usize,
+    },
 }
 
 const INTERESTING: &[u8] = b"{}[]\",:0123456789-.e\\\n\xff\x00\x7f";
@@ -51,14 +72,17 @@ const INTERESTING: &[u8] = b"{}[]\",:0123456789-.e\\\n\xff\x00\x7f";
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 0u8..8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
-        (at.clone(), any::<u8>()).prop_map(|(at, byte)| Mutation::Set { at, byte }),
-        (at.clone(), 1usize..64).prop_map(|(at, len)| Mutation::Cut { at, len }),
-        (at.clone(), proptest::collection::vec(any::<u8>(), 1..16))
+        (at, 0u8..8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
+        (at, any::<u8>()).prop_map(|(at, byte)| Mutation::Set { at, byte }),
+        (at, 1usize..64).prop_map(|(at, len)| Mutation::Cut { at, len }),
+        (at, proptest::collection::vec(any::<u8>(), 1..16))
             .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
-        (at.clone(), 1usize..64, any::<usize>())
-            .prop_map(|(from, len, to)| Mutation::Splice { from, len, to }),
-        at.clone().prop_map(|at| Mutation::Truncate { at }),
+        (at, 1usize..64, any::<usize>()).prop_map(|(from, len, to)| Mutation::Splice {
+            from,
+            len,
+            to
+        }),
+        at.prop_map(|at| Mutation::Truncate { at }),
         (at, any::<usize>()).prop_map(|(at, pick)| Mutation::Interesting { at, pick }),
     ]
 }
@@ -182,15 +206,19 @@ fn course_json_and_pickle_wires() {
                     out
                 })
                 .collect();
-            fuzz(&format!("course {wire} {}", profile.name()), &corpus, |bytes| {
-                let _ = codec.frame_len(bytes);
-                if let Ok(msg) = codec.decode(bytes) {
-                    let mut again = Vec::new();
-                    if codec.encode(&msg, &mut again).is_ok() {
-                        assert_eq!(codec.decode(&again).ok(), Some(msg));
+            fuzz(
+                &format!("course {wire} {}", profile.name()),
+                &corpus,
+                |bytes| {
+                    let _ = codec.frame_len(bytes);
+                    if let Ok(msg) = codec.decode(bytes) {
+                        let mut again = Vec::new();
+                        if codec.encode(&msg, &mut again).is_ok() {
+                            assert_eq!(codec.decode(&again).ok(), Some(msg));
+                        }
                     }
-                }
-            });
+                },
+            );
         }
     }
 }
@@ -206,7 +234,9 @@ fn forex_records_and_subscriptions() {
         for t in 0..4u64 {
             let tick = model.tick(&mut rng, 1_700_000_000_000_000 + t * 1_000_000);
             let mut out = Vec::new();
-            codec.encode(&ForexMsg::Quotes(tick.quotes), &mut out).unwrap();
+            codec
+                .encode(&ForexMsg::Quotes(tick.quotes), &mut out)
+                .unwrap();
             corpus.push(out);
         }
         fuzz(&format!("forex {layout:?}"), &corpus, |bytes| {
@@ -223,7 +253,10 @@ fn forex_records_and_subscriptions() {
 }
 
 fn bitcoin_corpus() -> Vec<Vec<u8>> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../protocols/tests/data/bitcoin/p2p");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../protocols/tests/data/bitcoin/p2p"
+    );
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -247,15 +280,25 @@ fn bitcoin_wire_codec_and_blocks() {
         let _ = codec.frame(bytes);
         if let Ok(msg) = codec.read(bytes) {
             let mut again = Vec::new();
-            codec.write(&msg, &mut again).expect("a read message writes");
+            codec
+                .write(&msg, &mut again)
+                .expect("a read message writes");
             assert_eq!(codec.read(&again).ok(), Some(msg));
         }
     });
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../protocols/tests/data/bitcoin");
-    let blocks: Vec<Vec<u8>> = ["blk-0.bin", "blk-170.bin", "blk-100000.bin", "blk-100002.bin"]
-        .iter()
-        .map(|f| std::fs::read(format!("{dir}/{f}")).unwrap())
-        .collect();
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../protocols/tests/data/bitcoin"
+    );
+    let blocks: Vec<Vec<u8>> = [
+        "blk-0.bin",
+        "blk-170.bin",
+        "blk-100000.bin",
+        "blk-100002.bin",
+    ]
+    .iter()
+    .map(|f| std::fs::read(format!("{dir}/{f}")).unwrap())
+    .collect();
     fuzz("bitcoin blocks", &blocks, |bytes| {
         if let Ok(block) = Block::decode(bytes) {
             assert_eq!(block.as_bytes(), bytes);
@@ -274,7 +317,9 @@ fn chord_csv_loader() {
     let corpus: Vec<Vec<u8>> = [1usize, 5, 20]
         .iter()
         .map(|&n| (lines[..n.min(lines.len())].join("\n") + "\n").into_bytes())
-        .chain(std::iter::once(b"a,\"b,c\",d,e\n\"x\"\"y\",1,2,3\r\n".to_vec()))
+        .chain(std::iter::once(
+            b"a,\"b,c\",d,e\n\"x\"\"y\",1,2,3\r\n".to_vec(),
+        ))
         .collect();
     fuzz("chord csv", &corpus, |bytes| {
         if let Ok(data) = protocols::chord::csv::load(bytes) {
@@ -295,7 +340,8 @@ fn scenario_files() {
     fuzz("scenario files", &scenario_corpus(), |bytes| {
         let text = String::from_utf8_lossy(bytes);
         if let Ok(s) = Scenario::parse("fuzz.json", &text) {
-            let again = Scenario::parse("again.json", &s.to_json()).expect("a parsed scenario reparses");
+            let again =
+                Scenario::parse("again.json", &s.to_json()).expect("a parsed scenario reparses");
             assert_eq!(again, s);
         }
     });
@@ -311,7 +357,8 @@ fn failure_files() {
     fuzz("failure files", &corpus, |bytes| {
         let text = String::from_utf8_lossy(bytes);
         if let Ok(f) = FailureFile::parse("fuzz.json", &text) {
-            let again = FailureFile::parse("again.json", &f.to_json()).expect("a parsed failure file reparses");
+            let again = FailureFile::parse("again.json", &f.to_json())
+                .expect("a parsed failure file reparses");
             assert_eq!(again, f);
         }
     });
@@ -323,16 +370,29 @@ mod regressions {
 
     #[test]
     fn deep_nesting_in_scenario_and_failure_files() {
-        let deep = format!("{{\"protocol\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(Scenario::parse("deep.json", &deep).unwrap_err().0.contains("nest deeper than 64"));
-        assert!(FailureFile::parse("deep.json", &deep).unwrap_err().0.contains("nest deeper than 64"));
+        let deep = format!(
+            "{{\"protocol\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(Scenario::parse("deep.json", &deep)
+            .unwrap_err()
+            .0
+            .contains("nest deeper than 64"));
+        assert!(FailureFile::parse("deep.json", &deep)
+            .unwrap_err()
+            .0
+            .contains("nest deeper than 64"));
     }
 
     #[test]
     fn node_counts_that_overflowed_allocations() {
         for nodes in ["18446744073709551615", "1000000000", "16777217"] {
             let text = format!(r#"{{"protocol": "hot-potato", "nodes": {nodes}}}"#);
-            assert!(Scenario::parse("n.json", &text).unwrap_err().0.contains("at most 1000000"));
+            assert!(Scenario::parse("n.json", &text)
+                .unwrap_err()
+                .0
+                .contains("at most 1000000"));
         }
     }
 }

@@ -390,7 +390,10 @@ fn a_subscription_is_registered_at_its_source_not_at_the_address_it_names() {
     let sender = SocketAddr::from(([10, 0, 0, 9], 4000));
     let out = p.deliver_from(sender, Msg::Subscribe(victim));
     assert_eq!(out.sent.len(), 1);
-    assert_eq!(out.sent[0].0, sender, "quotes go to the sender, never to the victim");
+    assert_eq!(
+        out.sent[0].0, sender,
+        "quotes go to the sender, never to the victim"
+    );
     // Told otherwise (the course's protocol), the named address is used.
     let config = ProviderConfig {
         register: Register::Named,
@@ -420,7 +423,10 @@ fn a_subscription_flood_is_capped() {
         p.at(f64::from(port) / 4000.0);
         registered += subscribed(&p.deliver(Msg::Subscribe(from)));
     }
-    assert_eq!(registered, limits.per_host, "one host gets at most per_host");
+    assert_eq!(
+        registered, limits.per_host,
+        "one host gets at most per_host"
+    );
     // From 4,000 hosts in a second: the rate limit (a burst of one second's worth).
     let mut p = provider(600);
     let mut registered = 0;

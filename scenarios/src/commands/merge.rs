@@ -45,7 +45,10 @@ pub fn run(args: &MergeArgs) -> Result<Exit, String> {
             crate::outln!("  failure file {}", f.file);
         }
         if merged.failing.len() > LISTED {
-            crate::outln!("... and {} more (--json lists all)", merged.failing.len() - LISTED);
+            crate::outln!(
+                "... and {} more (--json lists all)",
+                merged.failing.len() - LISTED
+            );
         }
     }
     Ok(if merged.failures > 0 {

@@ -135,12 +135,16 @@ fn print_report(name: &str, r: &Report, wall_ms: f64, again: &str) {
     crate::outln!("scenario     {name} (seed {})", r.seed);
     crate::outln!(
         "stopped      {:?} at {} virtual, {wall_ms:.1} ms wall",
-        r.stop, r.virtual_time
+        r.stop,
+        r.virtual_time
     );
     crate::outln!("events       {}", c.events);
     crate::outln!(
         "messages     sent {}, delivered {}, duplicated {}, in flight {}",
-        c.sent, c.delivered, c.duplicated, r.in_flight
+        c.sent,
+        c.delivered,
+        c.duplicated,
+        r.in_flight
     );
     let causes: Vec<String> = DropCause::ALL
         .iter()
@@ -171,7 +175,9 @@ fn print_report(name: &str, r: &Report, wall_ms: f64, again: &str) {
         Some(v) => {
             crate::outln!(
                 "VIOLATION    {} at {} (event {})",
-                v.property, v.time, v.event
+                v.property,
+                v.time,
+                v.event
             );
             crate::outln!("             {}", v.message);
             if !v.last_events.is_empty() {

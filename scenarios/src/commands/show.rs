@@ -94,7 +94,9 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
     let c = file.counts();
     crate::outln!(
         "network    {} drops, {} duplicates, {} other delays",
-        c.drops, c.duplicates, c.delays
+        c.drops,
+        c.duplicates,
+        c.delays
     );
     for d in file.decisions.iter().take(DECISIONS_SHOWN) {
         let what = match d.fate {
@@ -107,7 +109,9 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
         };
         crate::outln!(
             "  message #{} from node {} to node {}: {what}",
-            d.msg.n, d.msg.from, d.msg.to
+            d.msg.n,
+            d.msg.from,
+            d.msg.to
         );
     }
     if file.decisions.len() > DECISIONS_SHOWN {

@@ -49,7 +49,8 @@ pub fn run(args: &ShrinkArgs) -> Result<Exit, String> {
         );
         crate::outln!(
             "still fails {}: {}",
-            shrunk.file.property, shrunk.file.message
+            shrunk.file.property,
+            shrunk.file.message
         );
         crate::outln!("reproduce: {again}");
     }

@@ -56,9 +56,18 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     // Everything that could fail late fails now, before the first run.
     check_writable(&args.out)?;
     let resume_path = resume_path(&args.out, &resolved.name, shard);
-    let resume = if args.resume { load_resume(&resume_path, &id, shard)? } else { None };
+    let resume = if args.resume {
+        load_resume(&resume_path, &id, shard)?
+    } else {
+        None
+    };
     let report = match &args.report {
-        Some(path) => Some(ReportWriter::open(path, args.resume, &id, &shard.to_string())?),
+        Some(path) => Some(ReportWriter::open(
+            path,
+            args.resume,
+            &id,
+            &shard.to_string(),
+        )?),
         None => None,
     };
     let total = shard.len(args.seeds);
@@ -70,7 +79,10 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
             if jobs == 1 { "" } else { "s" },
             if args.swarm { ", swarm testing" } else { "" },
             match &resume {
-                Some(p) => format!(", resuming after {} seeds ({} failures)", p.next, p.failures),
+                Some(p) => format!(
+                    ", resuming after {} seeds ({} failures)",
+                    p.next, p.failures
+                ),
                 None => String::new(),
             }
         );
@@ -87,10 +99,16 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
     let on_failure = |f: &FailureFile| -> Result<(), String> {
         let path = failure_path(&args.out, &resolved.name, f.seed);
         f.save(&path).map_err(|e| {
-            format!("seed {} fails {} but its failure file cannot be written: {e}", f.seed, f.property)
+            format!(
+                "seed {} fails {} but its failure file cannot be written: {e}",
+                f.seed, f.property
+            )
         })?;
         if let Some(r) = &report {
-            r.write(&Line::Failure { found: found_of(f), file: path.display().to_string() })?;
+            r.write(&Line::Failure {
+                found: found_of(f),
+                file: path.display().to_string(),
+            })?;
         }
         Ok(())
     };
@@ -214,7 +232,13 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
         }
     }
     Ok(if outcome.interrupted {
-        Exit::Interrupted { signal: if signal == 0 { signal_hook::consts::SIGINT } else { signal } }
+        Exit::Interrupted {
+            signal: if signal == 0 {
+                signal_hook::consts::SIGINT
+            } else {
+                signal
+            },
+        }
     } else if outcome.failures > 0 {
         Exit::Violation
     } else {
@@ -239,18 +263,28 @@ fn check_writable(dir: &Path) -> Result<(), String> {
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("--out {shown}: cannot create: {e}"))?;
     let probe = dir.join(format!(".dsim-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"probe\n").map_err(|e| format!("--out {shown}: cannot write there: {e}"))?;
-    std::fs::remove_file(&probe).map_err(|e| format!("--out {shown}: cannot remove a file there: {e}"))
+    std::fs::write(&probe, b"probe\n")
+        .map_err(|e| format!("--out {shown}: cannot write there: {e}"))?;
+    std::fs::remove_file(&probe)
+        .map_err(|e| format!("--out {shown}: cannot remove a file there: {e}"))
 }
 
 /// Where the resume point of shard `shard` of scenario `name` lives.
 fn resume_path(out: &Path, name: &str, shard: Shard) -> PathBuf {
-    out.join(format!("{}.shard-{}-of-{}.resume", scenario_stem(name), shard.index, shard.count))
+    out.join(format!(
+        "{}.shard-{}-of-{}.resume",
+        scenario_stem(name),
+        shard.index,
+        shard.count
+    ))
 }
 
 fn load_resume(path: &Path, id: &SweepId, shard: Shard) -> Result<Option<ResumePoint>, String> {
     if !path.exists() {
-        eprintln!("dsim: no resume point at {}: starting from the first seed", path.display());
+        eprintln!(
+            "dsim: no resume point at {}: starting from the first seed",
+            path.display()
+        );
         return Ok(None);
     }
     let text = crate::scenario::read_file(path).map_err(|e| e.to_string())?;
@@ -258,7 +292,10 @@ fn load_resume(path: &Path, id: &SweepId, shard: Shard) -> Result<Option<ResumeP
         .map_err(|e| e.to_string())?;
     let shown = path.display();
     if file.format != RESUME_FORMAT {
-        return Err(format!("{shown}: format `{}` is not `{RESUME_FORMAT}`", file.format));
+        return Err(format!(
+            "{shown}: format `{}` is not `{RESUME_FORMAT}`",
+            file.format
+        ));
     }
     if file.sweep != *id || file.shard != shard.to_string() {
         return Err(format!(

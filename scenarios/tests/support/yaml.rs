@@ -80,7 +80,10 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
                 })
                 .collect();
             let mut i = 0;
-            let mut p = Parser { lines, rewritten: None };
+            let mut p = Parser {
+                lines,
+                rewritten: None,
+            };
             let v = p.block(&mut i, 0)?;
             p.skip(&mut i);
             match p.lines.get(i) {
@@ -104,7 +107,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn skip(&self, i: &mut usize) {
-        while *i < self.lines.len() && self.rewritten.as_ref().is_none_or(|r| r.0 != *i) && !significant(self.lines[*i].text) {
+        while *i < self.lines.len()
+            && self.rewritten.as_ref().is_none_or(|r| r.0 != *i)
+            && !significant(self.lines[*i].text)
+        {
             *i += 1;
         }
     }
@@ -135,7 +141,9 @@ impl Parser<'_> {
         let mut items = Vec::new();
         loop {
             self.skip(i);
-            let Some((at, text)) = self.line(*i) else { break };
+            let Some((at, text)) = self.line(*i) else {
+                break;
+            };
             if at != indent || !(text == "-" || text.starts_with("- ")) {
                 break;
             }
@@ -158,7 +166,9 @@ impl Parser<'_> {
         let mut entries: Vec<(String, Value)> = Vec::new();
         loop {
             self.skip(i);
-            let Some((at, text)) = self.line(*i) else { break };
+            let Some((at, text)) = self.line(*i) else {
+                break;
+            };
             if at != indent {
                 if at > indent {
                     return Err(format!("line `{text}` is indented more than its mapping"));
@@ -168,7 +178,8 @@ impl Parser<'_> {
             if self.rewritten.as_ref().is_some_and(|r| r.0 == *i) {
                 self.rewritten = None;
             }
-            let (key, rest) = split_key(&text).ok_or_else(|| format!("`{text}` is not `key: value`"))?;
+            let (key, rest) =
+                split_key(&text).ok_or_else(|| format!("`{text}` is not `key: value`"))?;
             if entries.iter().any(|(k, _)| *k == key) {
                 return Err(format!("duplicate key `{key}`"));
             }
@@ -177,7 +188,9 @@ impl Parser<'_> {
             let value = if rest.is_empty() {
                 self.skip(i);
                 match self.line(*i) {
-                    Some((next, t)) if next == indent && (t == "-" || t.starts_with("- ")) => self.sequence(i, indent)?,
+                    Some((next, t)) if next == indent && (t == "-" || t.starts_with("- ")) => {
+                        self.sequence(i, indent)?
+                    }
                     Some((next, _)) if next > indent => self.block(i, indent + 1)?,
                     _ => Value::Str(String::new()),
                 }
@@ -202,7 +215,10 @@ impl Parser<'_> {
                     } else if l.indent > indent {
                         let b = *block_indent.get_or_insert(l.indent);
                         if l.indent < b {
-                            return Err(format!("block line `{}` is indented less than the block", l.text));
+                            return Err(format!(
+                                "block line `{}` is indented less than the block",
+                                l.text
+                            ));
                         }
                         body.push(l.text);
                     } else {
@@ -250,7 +266,9 @@ fn split_key(text: &str) -> Option<(String, String)> {
         let rest = stripped[end + 1..].strip_prefix(':')?;
         return Some((stripped[..end].to_string(), rest.trim().to_string()));
     }
-    let colon = text.find(": ").or_else(|| text.strip_suffix(':').map(|t| t.len()))?;
+    let colon = text
+        .find(": ")
+        .or_else(|| text.strip_suffix(':').map(|t| t.len()))?;
     let key = &text[..colon];
     if key.contains(['{', '[', '"', '\'']) || key.is_empty() {
         return None;
@@ -264,7 +282,9 @@ fn strip_comment(text: &str) -> String {
         match (c, quote) {
             ('"' | '\'', None) => quote = Some(c),
             (q, Some(open)) if q == open => quote = None,
-            ('#', None) if i == 0 || text[..i].ends_with(' ') => return text[..i].trim_end().to_string(),
+            ('#', None) if i == 0 || text[..i].ends_with(' ') => {
+                return text[..i].trim_end().to_string()
+            }
             _ => {}
         }
     }
