@@ -326,7 +326,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// The command line that replays a failure file.
 pub fn replay_command(path: &Path) -> String {
-    format!("dsim replay {}", path.display())
+    format!("{} replay {}", crate::commands::program(), path.display())
 }
 
 /// Identifies the running build: the package version and the size and

@@ -32,8 +32,9 @@ pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
         None => {
             let known: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
             return Err(ScenarioError(format!(
-                "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `dsim list`)",
-                known.join(", ")
+                "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `{} list`)",
+                known.join(", "),
+                crate::commands::program()
             )));
         }
     };

@@ -11,6 +11,18 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dur(pub Duration);
 
+impl From<Duration> for Dur {
+    fn from(d: Duration) -> Dur {
+        Dur(d)
+    }
+}
+
+impl From<Dur> for Duration {
+    fn from(d: Dur) -> Duration {
+        d.0
+    }
+}
+
 impl Dur {
     /// `n` milliseconds.
     pub fn ms(n: u64) -> Dur {

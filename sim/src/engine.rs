@@ -104,6 +104,8 @@ pub struct Simulation<M: Machine> {
     trace_error: Option<String>,
     checker: Option<Checker<M>>,
     state_checks: bool,
+    /// The earliest deadline of a liveness property not yet asked (`u64::MAX`: none).
+    liveness_due: u64,
     wire: Option<BoxedCodec<M::Msg>>,
     transport: Transport,
     conns: LookupMap<(u32, u32), Conn>,
@@ -139,6 +141,7 @@ impl<M: Machine> Simulation<M> {
             trace_error: None,
             checker: Some(Checker::new(Vec::new())),
             state_checks: false,
+            liveness_due: u64::MAX,
             wire: None,
             transport: Transport::Datagram,
             conns: LookupMap::default(),
@@ -325,6 +328,9 @@ impl<M: Machine> Simulation<M> {
             );
         }
         self.faults = faults;
+        if let Some(checker) = &self.checker {
+            self.liveness_due = Self::due(checker, self.faults_end);
+        }
         let mut starts: Vec<(u64, u32)> = (0..self.nodes.len())
             .map(|i| (self.nodes[i].start_at, i as u32))
             .collect();
@@ -443,12 +449,7 @@ impl<M: Machine> Simulation<M> {
             self.queue.push_back(entry);
             return false;
         }
-        if self
-            .checker
-            .as_ref()
-            .and_then(|c| c.next_deadline(Time(self.faults_end)))
-            .is_some_and(|d| d.0 < entry.time)
-        {
+        if self.liveness_due < entry.time {
             self.check_liveness_due(entry.time.saturating_sub(1));
             if self.stopped.is_some() {
                 self.queue.push_back(entry);
@@ -832,7 +833,12 @@ impl<M: Machine> Simulation<M> {
             }
         };
         if !self.conns.contains_key(&key) {
-            if self.nodes[to as usize].state.is_none() {
+            let peer = &self.nodes[to as usize];
+            // A node listens from its start time on (even if its start
+            // event, due at this same instant, has not run yet).
+            let listening = peer.state.is_some()
+                || (!peer.crashed && peer.incarnation == 0 && peer.start_at <= self.now);
+            if !listening {
                 self.drop_msg(from, to, DropCause::Refused, &msg);
                 let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
                 self.push_conn_event(rtt, from, to, 0, Connection::Refused);
@@ -1054,6 +1060,13 @@ impl<M: Machine> Simulation<M> {
         }
     }
 
+    /// The earliest unasked liveness deadline (`u64::MAX`: none).
+    fn due(checker: &Checker<M>, faults_end: u64) -> u64 {
+        checker
+            .next_deadline(Time(faults_end))
+            .map_or(u64::MAX, |t| t.0)
+    }
+
     /// Asks the properties due at `time` (see [`Settle`]).
     fn settle(&mut self, time: u64, when: Settle) {
         if self.violation.is_some() {
@@ -1070,6 +1083,7 @@ impl<M: Machine> Simulation<M> {
             faults: &self.faults,
         };
         checker.settle(&env, Some(self), when);
+        self.liveness_due = Self::due(&checker, self.faults_end);
         let violation = checker.violation().cloned();
         self.checker = Some(checker);
         if let Some((name, message)) = violation {

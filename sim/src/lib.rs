@@ -60,6 +60,10 @@
 //! println!("digest {}", report.digest);
 //! ```
 
+/// The `rand` this crate's [`NodeRng`] implements (use its `Rng` trait
+/// through `sim::rand::Rng` to avoid a version mismatch).
+pub use rand;
+
 mod addr;
 pub mod codec;
 mod config;

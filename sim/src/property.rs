@@ -196,7 +196,7 @@ impl<M: Machine> Property<M> {
     /// `init`; `holds` judges it `within` after the last fault.
     pub fn eventually<S: 'static>(
         name: impl Into<String>,
-        within: Duration,
+        within: impl Into<Duration>,
         init: S,
         fold: impl FnMut(&mut S, &Observed<M::Obs>) + 'static,
         holds: impl FnMut(&S, &Env<'_>) -> Verdict + 'static,
@@ -204,7 +204,9 @@ impl<M: Machine> Property<M> {
         let mut fold = fold;
         Self::stream(
             name,
-            Kind::Eventually { within },
+            Kind::Eventually {
+                within: within.into(),
+            },
             Folded {
                 state: init,
                 fold: move |s: &mut S, o: &Observed<M::Obs>, _: &Env<'_>| {

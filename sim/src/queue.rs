@@ -76,6 +76,7 @@ impl<M: Machine> EventQueue<M> {
 
     /// Schedules `ev` at `time` (not before the last event popped), after
     /// every event already scheduled for that time.
+    #[inline]
     pub fn push(&mut self, time: u64, ev: Ev<M>) {
         let slot = self.store(ev);
         self.keys.push(time, slot);

@@ -8,7 +8,7 @@ use super::timing::{Feign, Timing};
 use crate::gcd::server::{DAYS, IDS};
 use crate::gcd::{CourseCodec, GcdServer, Msg, Pid, Profile, Wire};
 use serde::Deserialize;
-use sim::{ClusterInfo, Codec, Dur, Kind, NodeSpec, Property, Protocol};
+use sim::{ClusterInfo, Codec, Dur, NodeSpec, Property, Protocol};
 use std::collections::BTreeSet;
 
 /// The port simulated bully nodes listen on.
@@ -113,18 +113,7 @@ impl Protocol for BullyProtocol {
                 + max_latency(cluster.network) * 4,
             |d| d.0,
         );
-        let (track, check) = leader_agreement();
-        vec![
-            Property::on_state("one-leader", Kind::Always, one_leader(settle), |_| Ok(())),
-            Property::on_state(
-                "leader-agreement",
-                Kind::Eventually {
-                    within: params.agree_within.0,
-                },
-                track,
-                check,
-            ),
-        ]
+        vec![one_leader(settle), leader_agreement(params.agree_within.0)]
     }
     fn render(&self, _: &ScenarioParams, obs: &Event) -> String {
         render(obs)

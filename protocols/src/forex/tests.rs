@@ -2,19 +2,16 @@
 //! time, with the clocks set by the test.
 
 use super::*;
-use rand::SeedableRng;
-use sim::{Context, Ctx, Effect, Machine, NodeRng, Time, WallTime};
+use sim::Time;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 const EPOCH_US: i64 = 1_700_000_000_000_000;
 
+/// A forex node driven through `sim::testing::Harness`, one entry point at
+/// a time, with what each call did returned as an [`Out`].
 struct Harness {
-    node: ForexNode,
-    me: SocketAddr,
-    rng: NodeRng,
-    now: Time,
-    skew_us: i64,
+    h: sim::testing::Harness<ForexNode>,
 }
 
 /// What one entry point did.
@@ -28,42 +25,36 @@ struct Out {
 impl Harness {
     fn new(node: ForexNode, me: SocketAddr) -> Self {
         Harness {
-            node,
-            me,
-            rng: NodeRng::seed_from_u64(1),
-            now: Time::ZERO,
-            skew_us: 0,
+            h: sim::testing::Harness::at(node, me, 1),
         }
     }
 
     fn wall_us(&self) -> i64 {
-        EPOCH_US + (self.now.as_nanos() / 1000) as i64 + self.skew_us
+        self.h.wall_clock().as_micros()
     }
 
-    fn call(&mut self, f: impl FnOnce(&mut ForexNode, &mut Ctx<'_, ForexNode>)) -> Out {
-        let mut effects = Vec::new();
-        let wall = WallTime::from_micros(self.wall_us());
-        let mut ctx = Context::new(self.now, wall, self.me, &mut self.rng, &mut effects);
-        f(&mut self.node, &mut ctx);
-        let mut out = Out::default();
-        for e in effects {
-            match e {
-                Effect::Send { to, msg } => out.sent.push((to, msg)),
-                Effect::SetTimer { after, timer, .. } => out.timers.push((after, timer)),
-                Effect::Observe(ev) => out.events.push(ev),
-                Effect::CancelTimer(_) | Effect::Close(_) => {}
-            }
+    fn out(&mut self) -> Out {
+        Out {
+            sent: self.h.take_sent(),
+            timers: self.h.take_timers_set(),
+            events: self.h.take_observations(),
         }
-        out
     }
 
     fn at(&mut self, secs: f64) -> &mut Self {
-        self.now = Time::from_duration(Duration::from_secs_f64(secs));
+        self.h
+            .set_time(Time::from_duration(Duration::from_secs_f64(secs)));
+        self
+    }
+
+    fn skew_us(&mut self, skew_us: i64) -> &mut Self {
+        self.h.set_wall_skew(skew_us * 1000);
         self
     }
 
     fn start(&mut self) -> Out {
-        self.call(|n, ctx| n.on_start(ctx))
+        self.h.start();
+        self.out()
     }
 
     /// Delivers `msg` from where it would come: a subscription from the
@@ -77,15 +68,17 @@ impl Harness {
     }
 
     fn deliver_from(&mut self, from: SocketAddr, msg: Msg) -> Out {
-        self.call(|n, ctx| n.on_message(ctx, from, msg))
+        self.h.deliver(from, msg);
+        self.out()
     }
 
     fn fire(&mut self, timer: ForexTimer) -> Out {
-        self.call(|n, ctx| n.on_timer(ctx, timer))
+        self.h.fire(timer);
+        self.out()
     }
 
     fn subscriber(&self) -> &Subscriber {
-        self.node.as_subscriber().unwrap()
+        self.h.machine().as_subscriber().unwrap()
     }
 }
 
@@ -216,7 +209,7 @@ fn quotes_expire_after_1_5_seconds_by_the_subscribers_clock() {
     };
     for (skew_us, stale) in [(0, false), (1_000_000, true)] {
         let mut h = subscriber(Bug::None);
-        h.at(10.6).skew_us = skew_us;
+        h.at(10.6).skew_us(skew_us);
         let out = h.deliver(Msg::Quotes(vec![priced]));
         let removed = out
             .events

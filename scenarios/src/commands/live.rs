@@ -62,8 +62,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
         on_line: &mut on_line,
     })?;
     let again = format!(
-        "dsim run {} --net {transport} --seed {}",
-        resolved.name, outcome.report.seed
+        "{} run {} --net {transport} --seed {}",
+        super::program(),
+        resolved.name,
+        outcome.report.seed
     );
     if args.json {
         print_json(&json!({

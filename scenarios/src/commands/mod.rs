@@ -53,3 +53,16 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     crate::outln!("{text}");
     Ok(())
 }
+
+/// The name this command line was started as (`dsim`, or a user's own
+/// binary built with [`crate::main_with`]), for the commands it prints.
+pub fn program() -> String {
+    std::env::args_os()
+        .next()
+        .as_deref()
+        .and_then(|p| std::path::Path::new(p).file_stem())
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("dsim")
+        .to_string()
+}

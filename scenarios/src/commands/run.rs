@@ -72,7 +72,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
 
 /// The command line that runs this scenario and seed again.
 pub fn reproduce_command(name: &str, seed: u64) -> String {
-    format!("dsim run {name} --seed {seed}")
+    format!("{} run {name} --seed {seed}", super::program())
 }
 
 fn determinism(
