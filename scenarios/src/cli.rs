@@ -32,7 +32,7 @@ pub enum Command {
     List(ListArgs),
     /// Run a scenario (named, or a JSON file) once and print its summary.
     #[command(
-        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism"
+        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms"
     )]
     Run(RunArgs),
     /// Run a scenario under many seeds in parallel; write each failure as a failure file.
@@ -47,16 +47,18 @@ pub enum Command {
     Merge(MergeArgs),
     /// Run a failure file again and check that the same property fails.
     #[command(
-        after_help = "Example:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json"
+        after_help = "Examples:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --html failure.html"
     )]
     Replay(ReplayArgs),
     /// Make a failure file as small as possible while it still fails the same way.
     #[command(
-        after_help = "Example:\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json"
+        after_help = "Examples:\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json --html shrunk.html"
     )]
     Shrink(ShrinkArgs),
     /// Summarize a failure file or a JSON-lines trace for a person.
-    #[command(after_help = "Examples:\n  dsim show minimal.json\n  dsim show run.jsonl --last 50")]
+    #[command(
+        after_help = "Examples:\n  dsim show minimal.json\n  dsim show run.jsonl --last 50\n  dsim show run.jsonl --html run.html --from 1s --to 2s\n  dsim show --diff failure.json minimal.json --html diff.html"
+    )]
     Show(ShowArgs),
     /// Measure the engine on a workload.
     #[command(subcommand)]
@@ -174,6 +176,9 @@ pub struct ReplayArgs {
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The replay drawn as a diagram.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim shrink`.
@@ -190,6 +195,9 @@ pub struct ShrinkArgs {
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The original and the shrunk failure drawn side by side.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim show`.
@@ -197,12 +205,21 @@ pub struct ShrinkArgs {
 pub struct ShowArgs {
     /// A failure file, or a JSON-lines trace (`dsim run --trace`).
     pub file: PathBuf,
+    /// With --diff: the shrunk failure file to draw beside FILE.
+    #[arg(requires = "diff")]
+    pub shrunk: Option<PathBuf>,
+    /// Draw failure FILE and its shrunk version SHRUNK side by side (needs --html).
+    #[arg(long, requires_all = ["shrunk", "html"])]
+    pub diff: bool,
     /// How many of the last events to show.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub last: u32,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The failure or trace drawn as a diagram.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim list`.
@@ -253,6 +270,9 @@ pub struct RunArgs {
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The run drawn as a diagram (the run is done again with the same seed).
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim bench ...`.

@@ -32,7 +32,8 @@ pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
         None => {
             let known: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
             return Err(ScenarioError(format!(
-                "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `{} list`)",
+                "`{name_or_path}` is neither a named scenario nor a file{} (named scenarios: {}; see `{} list`)",
+                sim::suggest::did_you_mean(name_or_path, known.iter().copied()),
                 known.join(", "),
                 crate::commands::program()
             )));

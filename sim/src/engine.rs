@@ -478,15 +478,16 @@ impl<M: Machine> Simulation<M> {
                 from,
                 to,
                 conn,
+                id,
                 msg,
             } => {
                 if conn != 0 && self.conn_id(from, to) != Some(conn) {
-                    self.drop_msg(from, to, DropCause::Reset, &msg);
+                    self.drop_msg(from, to, id, DropCause::Reset, &msg);
                     return;
                 }
                 let slot = &mut self.nodes[to as usize];
                 if slot.state.is_none() {
-                    self.drop_msg(from, to, DropCause::NodeDown, &msg);
+                    self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
                 } else if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
@@ -494,11 +495,12 @@ impl<M: Machine> Simulation<M> {
                             from,
                             to,
                             conn,
+                            id,
                             msg,
                         },
                     });
                 } else {
-                    self.deliver(from, to, msg);
+                    self.deliver(from, to, id, msg);
                 }
             }
             Ev::Conn {
@@ -546,12 +548,19 @@ impl<M: Machine> Simulation<M> {
             0,
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Start, Some(node), None, None, String::new());
+            self.record(
+                EventKind::Start,
+                Some(node),
+                None,
+                None,
+                None,
+                String::new(),
+            );
         }
         self.call(node, |m, ctx| m.on_start(ctx));
     }
 
-    fn deliver(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn deliver(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         self.counters.delivered += 1;
         self.digest.fold([
             self.now,
@@ -567,6 +576,7 @@ impl<M: Machine> Simulation<M> {
                 Some(to as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
@@ -582,12 +592,20 @@ impl<M: Machine> Simulation<M> {
             stable_hash(&timer),
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Timer, Some(node), None, None, summarize(&timer));
+            self.record(
+                EventKind::Timer,
+                Some(node),
+                None,
+                None,
+                None,
+                summarize(&timer),
+            );
         }
         self.call(node, move |m, ctx| m.on_timer(ctx, timer));
     }
 
-    fn drop_msg(&mut self, from: u32, to: u32, cause: DropCause, msg: &M::Msg) {
+    /// Drops message `id` from `from` to `to` (`u32::MAX`: no such node).
+    fn drop_msg(&mut self, from: u32, to: u32, id: u64, cause: DropCause, msg: &M::Msg) {
         self.counters.dropped.add(cause);
         self.digest.fold([
             self.now,
@@ -599,9 +617,10 @@ impl<M: Machine> Simulation<M> {
             let (f, t) = (self.nodes.get(from as usize), self.nodes.get(to as usize));
             self.record(
                 EventKind::Drop,
-                Some(to as usize),
+                t.map(|_| to as usize),
                 f.map(|s| s.addr),
                 t.map(|s| s.addr),
+                Some(id),
                 format!("{}: {}", cause.name(), summarize(msg)),
             );
         }
@@ -658,7 +677,14 @@ impl<M: Machine> Simulation<M> {
                     stable_hash(&obs),
                 ]);
                 if self.trace.is_some() {
-                    self.record(EventKind::Observe, Some(node), None, None, summarize(&obs));
+                    self.record(
+                        EventKind::Observe,
+                        Some(node),
+                        None,
+                        None,
+                        None,
+                        summarize(&obs),
+                    );
                 }
                 let observed = Observed {
                     time: Time(self.now),
@@ -690,6 +716,7 @@ impl<M: Machine> Simulation<M> {
     }
 
     fn send(&mut self, from: u32, to_addr: SocketAddr, msg: M::Msg) {
+        let id = self.counters.sent;
         self.counters.sent += 1;
         if self.trace.is_some() {
             let from_addr = self.nodes[from as usize].addr;
@@ -698,11 +725,12 @@ impl<M: Machine> Simulation<M> {
                 Some(from as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
         let Some(&to) = self.by_addr.get(&to_addr) else {
-            self.drop_msg(from, u32::MAX, DropCause::Unroutable, &msg);
+            self.drop_msg(from, u32::MAX, id, DropCause::Unroutable, &msg);
             if self.transport == Transport::Stream {
                 self.queue.push(
                     self.now,
@@ -721,7 +749,7 @@ impl<M: Machine> Simulation<M> {
             Some(codec) => match wire_round_trip(codec.as_ref(), &msg) {
                 Ok(decoded) => decoded,
                 Err(why) => {
-                    self.drop_msg(from, to, DropCause::WireCheck, &msg);
+                    self.drop_msg(from, to, id, DropCause::WireCheck, &msg);
                     self.set_violation(
                         "wire-check",
                         format!("{why} (message {})", summarize(&msg)),
@@ -731,12 +759,12 @@ impl<M: Machine> Simulation<M> {
             },
         };
         if self.transport == Transport::Stream {
-            self.send_stream(from, to, msg);
+            self.send_stream(from, to, id, msg);
             return;
         }
         match self.network.route(from, to, self.now) {
-            Err(cause) => self.drop_msg(from, to, cause, &msg),
-            Ok(Fate::Drop) => self.drop_msg(from, to, DropCause::Loss, &msg),
+            Err(cause) => self.drop_msg(from, to, id, cause, &msg),
+            Ok(Fate::Drop) => self.drop_msg(from, to, id, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
                 self.queue.push(
                     self.now + latency_ns,
@@ -744,6 +772,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg,
                     },
                 );
@@ -760,6 +789,7 @@ impl<M: Machine> Simulation<M> {
                         Some(to as usize),
                         Some(f),
                         Some(t),
+                        Some(id),
                         summarize(&msg),
                     );
                 }
@@ -769,6 +799,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg: msg.clone(),
                     },
                 );
@@ -778,6 +809,7 @@ impl<M: Machine> Simulation<M> {
                         from,
                         to,
                         conn: 0,
+                        id,
                         msg,
                     },
                 );
@@ -817,7 +849,7 @@ impl<M: Machine> Simulation<M> {
     /// Sends over the stream connection `from -> to`, opening it if needed:
     /// refused if `to` is down; FIFO per direction; never lost or duplicated
     /// while open; a partition resets it.
-    fn send_stream(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn send_stream(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         let (key, dir) = Self::conn_key(from, to);
         let fate = self.network.route(from, to, self.now);
         let latency_ns = match fate {
@@ -825,7 +857,7 @@ impl<M: Machine> Simulation<M> {
             // A lost segment is retransmitted: it arrives, later.
             Ok(Fate::Drop) => self.network.nominal_latency_ns(from, to).saturating_mul(3),
             Err(cause) => {
-                self.drop_msg(from, to, cause, &msg);
+                self.drop_msg(from, to, id, cause, &msg);
                 if self.conns.contains_key(&key) {
                     self.reset_connection(key);
                 }
@@ -839,7 +871,7 @@ impl<M: Machine> Simulation<M> {
             let listening = peer.state.is_some()
                 || (!peer.crashed && peer.incarnation == 0 && peer.start_at <= self.now);
             if !listening {
-                self.drop_msg(from, to, DropCause::Refused, &msg);
+                self.drop_msg(from, to, id, DropCause::Refused, &msg);
                 let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
                 self.push_conn_event(rtt, from, to, 0, Connection::Refused);
                 return;
@@ -865,13 +897,14 @@ impl<M: Machine> Simulation<M> {
         };
         let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
         conn.last_at[dir] = at;
-        let id = conn.id;
+        let conn = conn.id;
         self.queue.push(
             at,
             Ev::Deliver {
                 from,
                 to,
-                conn: id,
+                conn,
+                id,
                 msg,
             },
         );
@@ -964,6 +997,7 @@ impl<M: Machine> Simulation<M> {
                 Some(node as usize),
                 Some(peer),
                 Some(me),
+                None,
                 format!("{event:?}"),
             );
         }
@@ -984,7 +1018,17 @@ impl<M: Machine> Simulation<M> {
         ]);
         if self.trace.is_some() {
             let node = fault.nodes().first().copied();
-            self.record(EventKind::Fault, node, None, None, format!("{fault:?}"));
+            self.record_event(TraceEvent {
+                time_ns: self.now,
+                kind: EventKind::Fault,
+                node,
+                from: None,
+                to: None,
+                msg: None,
+                summary: format!("{fault:?}"),
+                fault: Some(fault.clone()),
+                digest: self.digest.value(),
+            });
         }
         match fault {
             Fault::Crash { node } => self.crash(node),
@@ -1023,8 +1067,11 @@ impl<M: Machine> Simulation<M> {
         slot.timers.clear();
         let deferred = std::mem::take(&mut slot.deferred);
         for e in deferred {
-            if let Ev::Deliver { from, to, msg, .. } = e.ev {
-                self.drop_msg(from, to, DropCause::NodeDown, &msg);
+            if let Ev::Deliver {
+                from, to, id, msg, ..
+            } = e.ev
+            {
+                self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
             }
         }
         self.reset_connections(node as u32);
@@ -1110,8 +1157,7 @@ impl<M: Machine> Simulation<M> {
             .map(Checker::unsettled_liveness)
             .unwrap_or_default();
         let mut violation = self.violation.clone();
-        let keep = matches!(self.trace, Some(TraceSink::Memory(_)));
-        if let Some(sink) = self.trace.take_if(|_| !keep) {
+        if let Some(sink) = self.trace.take_if(|s| !s.keeps()) {
             match sink.finish() {
                 Ok(events) => {
                     if let Some(v) = violation.as_mut() {
@@ -1159,17 +1205,23 @@ impl<M: Machine> Simulation<M> {
         node: Option<usize>,
         from: Option<SocketAddr>,
         to: Option<SocketAddr>,
+        msg: Option<u64>,
         summary: String,
     ) {
-        let event = TraceEvent {
+        self.record_event(TraceEvent {
             time_ns: self.now,
             kind,
             node,
             from,
             to,
+            msg,
+            fault: None,
             summary,
             digest: self.digest.value(),
-        };
+        });
+    }
+
+    fn record_event(&mut self, event: TraceEvent) {
         if let Some(sink) = self.trace.as_mut() {
             if let Err(e) = sink.record(event) {
                 self.trace_error.get_or_insert(e.to_string());

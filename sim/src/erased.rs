@@ -202,6 +202,13 @@ pub trait AnyProtocol: Send + Sync {
     fn scenarios(&self) -> &'static [NamedScenario];
     /// Builds a simulated run.
     fn build_sim(&self, spec: &BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String>;
+    /// The role of each node (`provider`, `peer 3`) for the scenario's
+    /// parameters and node count, in node order.
+    fn roles(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<String>, String>;
     /// Every property name it ships, with its kind and (if it cannot run
     /// live) why, for the scenario's parameters and node count.
     fn property_list(
@@ -252,6 +259,18 @@ impl<P: Protocol> AnyProtocol for P {
         let params: P::Params = parse_params(spec.params)?;
         let me = self.clone();
         Ok(Box::new(Erased::new(sim, move |o| me.render(&params, o))))
+    }
+    fn roles(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<String>, String> {
+        let params: P::Params = parse_params(params)?;
+        Ok(self
+            .nodes(&params, nodes)?
+            .into_iter()
+            .map(|n| n.role)
+            .collect())
     }
     fn property_list(
         &self,

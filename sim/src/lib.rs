@@ -80,6 +80,7 @@ mod queue;
 mod radix;
 mod report;
 pub mod seeding;
+pub mod suggest;
 pub mod testing;
 mod time;
 pub mod trace;
@@ -102,4 +103,4 @@ pub use protocol::{
 };
 pub use report::{Counters, Dropped, Report, StopReason, Violation};
 pub use time::{parse_duration, Time, WallTime};
-pub use trace::{EventKind, TraceEvent, TraceSink};
+pub use trace::{EventKind, TraceEvent, TraceSink, Window};

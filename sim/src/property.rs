@@ -328,7 +328,8 @@ pub fn select<M: Machine>(
     let known: Vec<&str> = all.iter().map(|p| p.name()).collect();
     if let Some(bad) = wanted.iter().find(|w| !known.contains(&w.as_str())) {
         return Err(format!(
-            "properties: unknown property `{bad}` (this protocol has: {})",
+            "properties: unknown property `{bad}`{} (this protocol has: {})",
+            crate::suggest::did_you_mean(bad, known.iter().copied()),
             known.join(", ")
         ));
     }

@@ -18,6 +18,8 @@ pub(crate) enum Ev<M: Machine> {
         to: u32,
         /// The stream connection it travels on (0: a datagram).
         conn: u32,
+        /// The message's number in the run (pairs its send with its fate in traces).
+        id: u64,
         msg: M::Msg,
     },
     /// A stream connection event for `node` about `peer`.

@@ -259,6 +259,13 @@ impl Codec for CoursePickle {
     fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
         self.inner.frame_len(buf)
     }
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        self.inner.frame_len_resume(buf, scanned)
+    }
 
     fn decode_frame(&self, frame: &[u8]) -> Result<Msg, CodecError> {
         self.decode(frame)

@@ -82,7 +82,7 @@
 use super::decode::{decode_with, Limits};
 use super::encode::encode_into;
 use super::error::Error;
-use super::frame::frame_len_with;
+use super::frame::frame_len_resume;
 use super::value::Value;
 use sim::{Codec, CodecError};
 use std::marker::PhantomData;
@@ -193,10 +193,26 @@ impl<M: ToPickle + FromPickle> Codec for PickleCodec<M> {
     }
 
     fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
-        match frame_len_with(buf, &self.limits) {
+        self.frame_len_resume(buf, &mut 0)
+    }
+
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        match frame_len_resume(buf, &self.limits, scanned) {
             Err(Error::NotPickle { .. }) => {
+                // A text line (the course's error replies): resume the
+                // search for its end where the last one stopped.
                 let max = self.limits.max_message;
-                match buf.iter().take(max).position(|&b| b == b'\n') {
+                let from = (*scanned).min(buf.len());
+                let found = buf[from..]
+                    .iter()
+                    .take(max.saturating_sub(from))
+                    .position(|&b| b == b'\n');
+                *scanned = buf.len();
+                match found.map(|i| i + from) {
                     Some(i) => Ok(Some(i + 1)),
                     None if buf.len() >= max => Err(CodecError::TooLarge {
                         claimed: buf.len() as u64 + 1,

@@ -29,11 +29,8 @@ pub enum Exit {
     Violation,
     /// Bad usage or input.
     BadInput,
-    /// Stopped by a signal (SIGINT, SIGTERM) after printing what was done.
-    Interrupted {
-        /// The signal number.
-        signal: i32,
-    },
+    /// Ended by a signal: the conventional status (130 SIGINT, 143 SIGTERM).
+    Signal(u8),
 }
 
 impl From<Exit> for ExitCode {
@@ -42,7 +39,7 @@ impl From<Exit> for ExitCode {
             Exit::Ok => 0,
             Exit::Violation => 1,
             Exit::BadInput => 2,
-            Exit::Interrupted { signal } => u8::try_from(128 + signal).unwrap_or(130),
+            Exit::Signal(code) => code,
         })
     }
 }
@@ -54,15 +51,31 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     Ok(())
 }
 
-/// The name this command line was started as (`dsim`, or a user's own
-/// binary built with [`crate::main_with`]), for the commands it prints.
+/// How to run this command line again in a printed command: its name
+/// (`dsim`, or a user's own binary built with [`crate::main_with`]) when
+/// that name on `PATH` is this very program, else the path it was started
+/// by (e.g. from `cargo run`), so printed commands work either way.
 pub fn program() -> String {
-    std::env::args_os()
-        .next()
-        .as_deref()
-        .and_then(|p| std::path::Path::new(p).file_stem())
-        .and_then(|s| s.to_str())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("dsim")
-        .to_string()
+    let Some(arg0) = std::env::args_os().next() else {
+        return "dsim".to_string();
+    };
+    let started = std::path::PathBuf::from(&arg0);
+    let Some(name) = started
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return "dsim".to_string();
+    };
+    let me = std::fs::canonicalize(&started).ok();
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = std::fs::canonicalize(dir.join(&name)).ok();
+            candidate.is_some() && (started.components().count() == 1 || candidate == me)
+        })
+    });
+    if on_path {
+        name
+    } else {
+        started.display().to_string()
+    }
 }

@@ -49,6 +49,7 @@ pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
     if let Some(e) = trace_failed {
         return Err(e);
     }
+    crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(if verdict.failed_property.is_some() {
         Exit::Violation
     } else {

@@ -13,6 +13,9 @@ use std::time::Instant;
 pub fn run(args: &RunArgs) -> Result<Exit, String> {
     let resolved = runner::resolve(&args.scenario).map_err(|e| e.to_string())?;
     if args.net != Net::Sim {
+        if args.html.html.is_some() {
+            return Err("--html draws simulated runs: drop --net".to_string());
+        }
         return super::live::run(args, &resolved);
     }
     let mut scenario = resolved.scenario.clone();
@@ -20,7 +23,9 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     args.budget.apply(&mut scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
     if args.check_determinism {
-        return determinism(&resolved, &scenario, seed, args.json);
+        let exit = determinism(&resolved, &scenario, seed, args.json)?;
+        crate::html::write_run(&resolved.name, &scenario, seed, &args.html, args.json)?;
+        return Ok(exit);
     }
     let trace = match &args.trace {
         Some(path) => {
@@ -63,6 +68,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     if let Some(e) = trace_failed {
         return Err(e);
     }
+    crate::html::write_run(&resolved.name, &scenario, seed, &args.html, args.json)?;
     Ok(if report.violation.is_some() {
         Exit::Violation
     } else {

@@ -15,11 +15,24 @@ const DECISIONS_SHOWN: usize = 20;
 /// Shows the file of `args`: a failure file (replayed for its last events) or
 /// a JSON-lines trace.
 pub fn run(args: &ShowArgs) -> Result<Exit, String> {
+    if let (true, Some(shrunk)) = (args.diff, &args.shrunk) {
+        let original = FailureFile::load(&args.file).map_err(|e| e.to_string())?;
+        let min = FailureFile::load(shrunk).map_err(|e| e.to_string())?;
+        crate::html::write_diff(
+            (&args.file, &original),
+            (shrunk, &min),
+            &args.html,
+            args.json,
+        )?;
+        return Ok(Exit::Ok);
+    }
     let text_start = first_line(&args.file)?;
     let is_trace = serde_json::from_str::<Value>(&text_start)
         .is_ok_and(|v| v.get("time_ns").is_some() && v.get("kind").is_some());
     if is_trace {
-        show_trace(args)
+        let exit = show_trace(args)?;
+        crate::html::write_trace(&args.file, &args.html, args.json)?;
+        Ok(exit)
     } else {
         show_failure(args)
     }
@@ -65,6 +78,7 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
             "last_events": last,
             "reproduce": again,
         }))?;
+        crate::html::write_failure(&args.file, &file, &args.html, true)?;
         return Ok(Exit::Ok);
     }
     crate::outln!(
@@ -128,6 +142,7 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
         None => crate::outln!("the replay no longer fails"),
     }
     crate::outln!("reproduce: {again}");
+    crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(Exit::Ok)
 }
 

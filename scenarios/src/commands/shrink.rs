@@ -54,6 +54,12 @@ pub fn run(args: &ShrinkArgs) -> Result<Exit, String> {
         );
         crate::outln!("reproduce: {again}");
     }
+    crate::html::write_diff(
+        (&args.file, &file),
+        (&out, &shrunk.file),
+        &args.html,
+        args.json,
+    )?;
     Ok(Exit::Violation)
 }
 

@@ -232,13 +232,12 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
         }
     }
     Ok(if outcome.interrupted {
-        Exit::Interrupted {
-            signal: if signal == 0 {
-                signal_hook::consts::SIGINT
-            } else {
-                signal
-            },
-        }
+        let signal = if signal == 0 {
+            signal_hook::consts::SIGINT
+        } else {
+            signal
+        };
+        Exit::Signal(u8::try_from(128 + signal).unwrap_or(130))
     } else if outcome.failures > 0 {
         Exit::Violation
     } else {
