@@ -7,11 +7,13 @@
 //! and reports the failure with the smallest seed first — so the result does
 //! not depend on the number of threads or on their timing.
 //!
-//! Memory stays bounded whatever the number of seeds and failures: every
-//! failure is handed to a callback at once (`dsim sweep` writes its file and
-//! its report line there) and then dropped; the sweep keeps counters, the
-//! [`SHOWN`] failures with the smallest seeds for its summary, and the seeds
-//! in flight.
+//! Memory stays bounded whatever the number of seeds and failures: with
+//! `keep_going` every failure is handed to a callback at once (`dsim sweep`
+//! writes its file and its report line there) and then dropped; the sweep
+//! keeps counters, the [`SHOWN`] failures with the smallest seeds for its
+//! summary, and the seeds in flight. Without it, the first failure (by seed)
+//! is handed over once the runs in flight are done (or the sweep is
+//! interrupted): exactly one failure file, whatever the threads.
 //!
 //! A sweep can be cancelled (a signal handler sets [`SweepOptions::cancel`]):
 //! runs in flight stop within [`sim::Budget::CHECK_EVERY`] events, and the
@@ -128,6 +130,9 @@ struct State {
     shown: BTreeMap<u64, Found>,
     runs: u64,
     errors: Vec<String>,
+    /// Without keep-going: the failure with the smallest seed so far (the
+    /// seeds in flight bound how many replace it).
+    first: Option<FailureFile>,
 }
 
 impl State {
@@ -212,22 +217,27 @@ pub fn sweep(
             // Abandoned: it stays in flight, so the resume point is before it.
             break;
         }
+        // With keep-going each failure is handed over at once; otherwise
+        // only the first (smallest seed) is, when the runs in flight are done.
         let result = result.and_then(|found| match found {
-            Some(file) => on_failure(&file).map(|()| Some(Found::of(&file))),
-            None => Ok(None),
+            Some(file) if options.keep_going => on_failure(&file).map(|()| Some(file)),
+            found => Ok(found),
         });
         let mut st = lock(&state);
         match result {
             Ok(found) => {
-                if let Some(found) = found {
-                    progress.failures.fetch_add(1, Ordering::Relaxed);
-                    st.recent.insert(i);
-                    st.shown.insert(i, found);
-                    if st.shown.len() > SHOWN {
-                        st.shown.pop_last();
-                    }
-                    if !options.keep_going {
-                        st.stop_after = st.stop_after.min(i);
+                if let Some(file) = found {
+                    if options.keep_going {
+                        progress.failures.fetch_add(1, Ordering::Relaxed);
+                        st.recent.insert(i);
+                        st.shown.insert(i, Found::of(&file));
+                        if st.shown.len() > SHOWN {
+                            st.shown.pop_last();
+                        }
+                    } else if i < st.stop_after {
+                        progress.failures.store(1, Ordering::Relaxed);
+                        st.stop_after = i;
+                        st.first = Some(file);
                     }
                 }
                 st.in_flight.remove(&i);
@@ -266,6 +276,12 @@ pub fn sweep(
     let mut st = state.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(e) = st.errors.first() {
         return Err(e.clone());
+    }
+    if let Some(file) = st.first.take() {
+        on_failure(&file)?;
+        let i = (file.seed - seeds.start) / shard.count;
+        st.recent.insert(i);
+        st.shown.insert(i, Found::of(&file));
     }
     st.settle();
     let interrupted = cancel.load(Ordering::Relaxed)

@@ -50,7 +50,7 @@ fn default_within() -> sim::Dur {
 /// the first instant, so this bounds the queue (about 1 GB at the bound).
 pub const MAX_TOKENS: u64 = 10_000_000;
 /// Most deliveries a workload may ask for (N·K·(H+1)).
-pub const MAX_DELIVERIES: u64 = 1_000_000_000_000;
+pub const MAX_DELIVERIES: u64 = 100_000_000_000_000;
 
 /// Checks a workload of `nodes` nodes starting `tokens` tokens each for
 /// `hops` hops against [`MAX_TOKENS`] and [`MAX_DELIVERIES`]; the error names

@@ -209,13 +209,6 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
             if total == 1 { "" } else { "s" },
             if failures == 1 { "" } else { "s" },
         );
-        if !args.keep_going && failures > 1 {
-            crate::outln!(
-                "(stopped at the first; {} more found in flight, their files are in {})",
-                failures - 1,
-                args.out.display()
-            );
-        }
         for (f, path) in &shown {
             print_failure(f, path);
         }
