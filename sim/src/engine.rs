@@ -766,16 +766,7 @@ impl<M: Machine> Simulation<M> {
             Err(cause) => self.drop_msg(from, to, id, cause, &msg),
             Ok(Fate::Drop) => self.drop_msg(from, to, id, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg);
             }
             Ok(Fate::Duplicate {
                 latency_ns,
@@ -793,28 +784,25 @@ impl<M: Machine> Simulation<M> {
                         summarize(&msg),
                     );
                 }
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg: msg.clone(),
-                    },
-                );
-                self.queue.push(
-                    self.now + second_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg.clone());
+                self.schedule_delivery(self.now + second_ns, from, to, 0, id, msg);
             }
         }
+    }
+
+    /// Queues the delivery of `msg` (message `id`) on `from -> to` at `at`
+    /// (`conn`: its stream connection, 0 for a datagram).
+    fn schedule_delivery(&mut self, at: u64, from: u32, to: u32, conn: u32, id: u64, msg: M::Msg) {
+        self.queue.push(
+            at,
+            Ev::Deliver {
+                from,
+                to,
+                conn,
+                id,
+                msg,
+            },
+        );
     }
 
     // ----- stream connections -----
@@ -898,16 +886,7 @@ impl<M: Machine> Simulation<M> {
         let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
         conn.last_at[dir] = at;
         let conn = conn.id;
-        self.queue.push(
-            at,
-            Ev::Deliver {
-                from,
-                to,
-                conn,
-                id,
-                msg,
-            },
-        );
+        self.schedule_delivery(at, from, to, conn, id, msg);
     }
 
     /// `node` closes its connection with `peer`: the peer sees it closed

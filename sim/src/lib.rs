@@ -94,7 +94,9 @@ pub use config::{
 };
 pub use determinism::{check_determinism, first_difference, DeterminismCheck};
 pub use engine::{summarize, BoxedCodec, Simulation};
-pub use erased::{simulate, AnyProtocol, AnySimulation, BuildSpec, Erased, RenderedObservation};
+pub use erased::{
+    check, simulate, AnyProtocol, AnySimulation, BuildSpec, Erased, RenderedObservation,
+};
 pub use machine::{Connection, Context, Ctx, Effect, EffectSink, Machine, NodeRng};
 pub use network::{Decision, DecisionMode, DropCause, Fate, LinkMsg};
 pub use property::{Env, Kind, Observed, Property, Verdict};

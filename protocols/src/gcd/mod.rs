@@ -11,8 +11,11 @@
 //!   id replaces the old entry, a join on a taken address evicts its owner,
 //!   and failed members are never removed. [`crate::bully`] uses this.
 //!
-//! Message names follow a course [`Profile`]; the wire is JSON ([`CourseJson`])
-//! or Python pickle ([`CoursePickle`]), chosen with [`Wire`] ([`CourseCodec`]).
+//! Messages are written in a course year's dialect ([`Profile`]): one mapping
+//! from messages to the Python values that year's programs send
+//! ([`Profile::to_python`], [`Profile::from_python`]), viewed on the wire as
+//! Python pickle ([`CoursePickle`], byte for byte what `pickle.dumps` writes)
+//! or as JSON ([`CourseJson`]), chosen with [`Wire`] ([`CourseCodec`]).
 
 pub mod client;
 mod codec;
@@ -24,17 +27,19 @@ mod pickle_wire;
 mod pid;
 mod profile;
 pub mod pyrepr;
+mod python;
 mod scenario;
 pub mod server;
 mod wire;
 
 pub use client::Lab1Client;
 pub use codec::{CourseCodec, Wire};
+pub use host::parse_host_port;
 pub use msg::{JoinRequest, Members, Msg};
 pub use node::{render, Event, GcdNode};
 pub use pickle_wire::CoursePickle;
 pub use pid::Pid;
-pub use profile::{Names, Profile};
+pub use profile::{CoordinatorData, Names, OkData, Profile};
 pub use scenario::{GcdProtocol, ScenarioParams, DEFAULT_MEMBERS, PORT};
 pub use server::{GcdServer, ServerEvent};
 pub use wire::CourseJson;
