@@ -44,6 +44,11 @@ pub trait AnySimulation {
     fn observations(&self) -> Vec<RenderedObservation>;
     /// Number of nodes.
     fn node_count(&self) -> usize;
+    /// The first error writing the trace, if any (the run goes on without
+    /// the trace; a tool must report it).
+    fn trace_error(&self) -> Option<String>;
+    /// Stops the run with the error "interrupted" soon after `flag` is set.
+    fn set_cancel(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>);
 }
 
 /// Renders an observation for people.
@@ -109,6 +114,12 @@ impl<M: Machine> AnySimulation for Erased<M> {
     fn node_count(&self) -> usize {
         self.sim.node_count()
     }
+    fn trace_error(&self) -> Option<String> {
+        self.sim.trace_error().map(str::to_string)
+    }
+    fn set_cancel(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.sim.set_cancel(flag);
+    }
 }
 
 /// What a protocol needs to build a simulated run from a scenario.
@@ -135,7 +146,20 @@ pub fn simulate<P: Protocol>(
     spec: &BuildSpec<'_>,
 ) -> Result<Simulation<P::Machine>, String> {
     let params: P::Params = parse_params(spec.params)?;
+    if let Some(n) = spec.nodes.filter(|&n| n > crate::MAX_NODES) {
+        return Err(format!(
+            "nodes: {n} is more than a simulation holds (at most {})",
+            crate::MAX_NODES
+        ));
+    }
     let nodes = p.nodes(&params, spec.nodes)?;
+    if nodes.len() > crate::MAX_NODES {
+        return Err(format!(
+            "nodes: the protocol built {} nodes, more than a simulation holds (at most {})",
+            nodes.len(),
+            crate::MAX_NODES
+        ));
+    }
     spec.config.validate(nodes.len())?;
     let book: Arc<[SocketAddr]> = nodes
         .iter()

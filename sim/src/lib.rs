@@ -85,11 +85,12 @@ pub mod testing;
 mod time;
 pub mod trace;
 
-pub use addr::virtual_addr;
+pub use addr::{virtual_addr, MAX_NODES};
 pub use codec::{Codec, CodecError, JsonCodec};
 pub use config::{
-    Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
-    NodeStart, ScheduledFault, SignedDur, SimConfig, StopConfig,
+    Budget, Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
+    NodeStart, ScheduledFault, SignedDur, SimConfig, StopConfig, MAX_FAULTS, MAX_NEMESIS_RATE,
+    MAX_OVERRIDES,
 };
 pub use determinism::{check_determinism, first_difference, DeterminismCheck};
 pub use engine::{summarize, BoxedCodec, Simulation};
