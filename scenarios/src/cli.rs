@@ -102,7 +102,7 @@ pub struct SweepArgs {
     pub keep_going: bool,
     /// Directory for failure files (checked writable before the first run;
     /// each failure file is written as soon as it is found).
-    #[arg(long, value_name = "DIR", default_value = "dsim-failures")]
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "dsim-failures")]
     pub out: PathBuf,
     /// Also write a shard report: a JSON line per failing seed as it is
     /// found, and a summary line at the end (combine shards with `dsim merge`).
@@ -200,7 +200,7 @@ pub struct ShrinkArgs {
     /// A failure file.
     pub file: PathBuf,
     /// Where to write the minimal failure file (default: FILE with `.min.json`).
-    #[arg(long, short = 'o', value_name = "OUT")]
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Most replays to try.
     #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
@@ -238,7 +238,7 @@ pub struct ShowArgs {
 /// `dsim list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Machine-readable output.
+    /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
 }
@@ -259,8 +259,8 @@ pub enum Net {
 pub struct RunArgs {
     /// A named scenario (see `dsim list`) or a path to a scenario JSON file.
     pub scenario: String,
-    /// Seed (default: the scenario's).
-    #[arg(long)]
+    /// Seed of every random choice (default: the scenario's).
+    #[arg(long, value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: Option<u64>,
     /// Where to run: the simulator, or live on real sockets.
     #[arg(long, value_enum, default_value_t = Net::Sim)]
@@ -279,7 +279,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub wire_check: bool,
     /// Print every observation nodes made.
-    #[arg(long, short = 'o')]
+    #[arg(long)]
     pub observations: bool,
     /// What the run may consume.
     #[command(flatten)]
@@ -290,6 +290,17 @@ pub struct RunArgs {
     /// The run drawn as a diagram (the run is done again with the same seed).
     #[command(flatten)]
     pub html: crate::html::HtmlArgs,
+}
+
+/// Parses `--seed`: a non-negative integer (a `-1` gets this message, not
+/// clap's "use `-- -1`" tip: the flag accepts values that start with `-`).
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "seed must be a non-negative integer (0 to {}), got `{text}`",
+            u64::MAX
+        )
+    })
 }
 
 /// How `--trace FILE` writes a run's events.
@@ -326,16 +337,16 @@ pub struct HotPotatoBench {
     /// Hops per token (H).
     #[arg(long, default_value_t = 999)]
     pub hops: u32,
-    /// Seed.
-    #[arg(long, default_value_t = 1)]
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 1, value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
     /// Rounds of (engine, minimal loop); the fastest of each is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub rounds: u32,
-    /// Also write a JSON-lines trace to FILE (to measure what tracing costs; one round).
+    /// Write every event to FILE as JSON lines (to measure what tracing costs; one round).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// Machine-readable output.
+    /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
 }

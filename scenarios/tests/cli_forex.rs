@@ -20,14 +20,7 @@ fn provider_and_subscriber_talk_over_loopback() {
     let mut provider = dsim()
         .args(["forex", "provider", "--listen", "127.0.0.1:0"])
         .args([
-            "--layout",
-            "b",
-            "--lease",
-            "19",
-            "--duration",
-            "6s",
-            "--seed",
-            "5",
+            "--layout", "b", "--lease", "19s", "--for", "6s", "--seed", "5",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -40,7 +33,7 @@ fn provider_and_subscriber_talk_over_loopback() {
         .to_string();
     let sub = dsim()
         .args(["forex", "subscribe", "--provider", &addr, "--layout", "b"])
-        .args(["--lease", "19", "--duration", "4s"])
+        .args(["--lease", "19s", "--for", "4s"])
         .output()
         .expect("subscriber runs");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
@@ -89,7 +82,7 @@ fn bad_arguments_are_named() {
             vec!["subscribe", "--provider", "127.0.0.1:9", "--layout", "c"],
             "layout",
         ),
-        (vec!["provider", "--lease", "0"], "--lease"),
+        (vec!["provider", "--lease", "0s"], "--lease"),
         (
             vec!["subscribe", "--provider", "127.0.0.1:9", "--tolerance=-1"],
             "--tolerance",

@@ -47,7 +47,7 @@ fn a_closed_stdout_ends_the_process_quietly() {
     for args in [
         &["list"][..],
         &["run", "hot-potato", "--json"][..],
-        &["run", "hot-potato-faults", "-o"][..],
+        &["run", "hot-potato-faults", "--observations"][..],
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dsim"))
             .current_dir(&dir)
@@ -73,9 +73,9 @@ fn a_closed_stdout_ends_the_process_quietly() {
             o.status
         );
     }
-    // `-o` prints far more than a pipe holds: the pipe was closed under it.
+    // `--observations` prints far more than a pipe holds: the pipe was closed under it.
     let mut child = Command::new(env!("CARGO_BIN_EXE_dsim"))
-        .args(["run", "hot-potato-faults", "-o"])
+        .args(["run", "hot-potato-faults", "--observations"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

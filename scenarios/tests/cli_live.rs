@@ -97,7 +97,14 @@ fn ctrl_c_stops_a_live_run_with_a_summary() {
 
 fn live_observations(name: &str, text: &str, net: &str) -> Vec<String> {
     let path = scenario_file(name, text);
-    let out = dsim(&["run", path.to_str().unwrap(), "--net", net, "-o", "--json"]);
+    let out = dsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--net",
+        net,
+        "--observations",
+        "--json",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -184,7 +184,7 @@ fn every_tool_stops_on_sigterm_with_a_summary() {
 fn a_closed_stdout_ends_a_live_run_quietly() {
     // Every observation is printed (-o): the run writes long after `head -1`.
     let mut child = Command::new(env!("CARGO_BIN_EXE_dsim"))
-        .args(["run", "hot-potato", "--net", "udp", "-o"])
+        .args(["run", "hot-potato", "--net", "udp", "--observations"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

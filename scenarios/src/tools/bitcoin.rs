@@ -20,9 +20,9 @@ Exit status: 0 the tampering was caught, 1 it was not (e.g. the value did not
 change), 2 bad input (unreadable block, index out of range).
 
 Examples:
-  dsim bitcoin tamper --block blk-170.bin --tx 1 --output 0 --value 100000000000
-  dsim bitcoin tamper --block blk-170.hex --tx 1 --output 0 --value 1 --next blk-171.bin
-  dsim bitcoin tamper --block blk-100000.bin --tx 3 --output 1 --value 0 --json")]
+  dsim bitcoin tamper --block blk-170.bin --tx 1 --vout 0 --value 100000000000
+  dsim bitcoin tamper --block blk-170.hex --tx 1 --vout 0 --value 1 --next blk-171.bin
+  dsim bitcoin tamper --block blk-100000.bin --tx 3 --vout 1 --value 0 --json")]
     Tamper(TamperArgs),
     /// Serve a chain to fetchers over the real P2P protocol (our honest
     /// peer, or a tampering one).
@@ -59,9 +59,9 @@ pub struct TamperArgs {
     /// Index of the transaction (0 is the coinbase).
     #[arg(long, value_name = "I")]
     pub tx: usize,
-    /// Index of the output in that transaction.
-    #[arg(long, value_name = "J")]
-    pub output: usize,
+    /// Index of the output in that transaction (its `vout`).
+    #[arg(long, alias = "output", value_name = "J")]
+    pub vout: usize,
     /// The new value, in satoshis.
     #[arg(long, value_name = "V")]
     pub value: u64,
@@ -121,7 +121,7 @@ fn run_tamper(a: &TamperArgs) -> Result<Exit, String> {
     };
     let change = Tampering {
         tx: a.tx,
-        output: a.output,
+        output: a.vout,
         value: a.value,
     };
     let report = tamper(&block, change, next.as_ref()).map_err(|e| e.to_string())?;
@@ -151,7 +151,7 @@ mod tests {
         TamperArgs {
             block: data("blk-170.hex"),
             tx,
-            output: 0,
+            vout: 0,
             value,
             next: None,
             json: true,

@@ -33,13 +33,13 @@ pub struct ServeArgs {
     #[arg(long, value_name = "KIND")]
     pub tamper: Option<Tamper>,
     /// Send no unasked traffic (pings, addr, inv, sendcmpct...).
-    #[arg(long)]
-    pub quiet: bool,
+    #[arg(long, alias = "quiet")]
+    pub no_chatter: bool,
     /// Print every message with its fields and a hex dump.
     #[arg(long)]
     pub verbose: bool,
     /// Stop after this long (default: run until interrupted).
-    #[arg(long = "for", value_parser = duration_arg)]
+    #[arg(long = "for", value_name = "DURATION", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
 }
 
@@ -57,10 +57,10 @@ pub struct FetchArgs {
     #[arg(long, default_value = "mainnet")]
     pub network: Network,
     /// How long to wait for each answer of a peer.
-    #[arg(long, default_value = "10s", value_parser = duration_arg)]
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration_arg)]
     pub timeout: Duration,
     /// Give up after this long in all.
-    #[arg(long, default_value = "60s", value_parser = duration_arg)]
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = duration_arg)]
     pub within: Duration,
     /// Print every message sent and received, with its fields and a hex dump.
     #[arg(long)]
@@ -98,7 +98,7 @@ pub fn serve(a: &ServeArgs) -> Result<Exit, String> {
         regtest_blocks: a.regtest,
         height: 0,
         peers: vec![PeerKind(a.tamper)],
-        chatter: !a.quiet,
+        chatter: !a.no_chatter,
         verbose: a.verbose,
         ..defaults()?
     };

@@ -46,13 +46,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub feign: bool,
     /// No OK within this time: declare victory.
-    #[arg(long, default_value = "2s", value_parser = duration_arg)]
+    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = duration_arg)]
     pub failure_timeout: Duration,
     /// An OK but no COORDINATOR within this time: start again.
-    #[arg(long, default_value = "4s", value_parser = duration_arg)]
+    #[arg(long, default_value = "4s", value_name = "DURATION", value_parser = duration_arg)]
     pub coordinator_timeout: Duration,
     /// Stop after this long (default: run until interrupted).
-    #[arg(long = "for", value_parser = duration_arg)]
+    #[arg(long = "for", value_name = "DURATION", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
     /// Print the driver's log (connection errors, bad input) to stderr.
     #[arg(long, short)]

@@ -29,10 +29,10 @@ pub struct PaperArgs {
     #[arg(long)]
     pub quick: bool,
     /// Directory for report.txt, report.json and the SVG plots (created if missing).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::cli::parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
     /// Machine-readable output (one JSON object) instead of the tables.
     #[arg(long)]

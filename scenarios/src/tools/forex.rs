@@ -2,7 +2,7 @@
 //! provider and subscriber on real UDP sockets, printing what the course's
 //! programs printed: nodes 0 and 1 of the `forex` description.
 
-use super::one_node::{exit, nobody, run_one, OneNode};
+use super::one_node::{duration_arg, exit, nobody, run_one, OneNode};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
 use net_real::Transport;
@@ -15,12 +15,12 @@ use std::time::Duration;
 pub enum ForexCommand {
     /// Run a forex provider: take subscriptions, publish quotes every second.
     #[command(
-        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExamples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19"
+        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExamples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19s"
     )]
     Provider(ProviderArgs),
     /// Subscribe to a provider and report arbitrage opportunities.
     #[command(
-        after_help = "Examples:\n  dsim forex subscribe --provider localhost:50403\n  dsim forex subscribe --provider 127.0.0.1:50403 --listen 127.0.0.1:50404 --layout b --lease 19"
+        after_help = "Examples:\n  dsim forex subscribe --provider localhost:50403\n  dsim forex subscribe --provider 127.0.0.1:50403 --listen 127.0.0.1:50404 --layout b --lease 19s"
     )]
     Subscribe(SubscribeArgs),
 }
@@ -28,23 +28,23 @@ pub enum ForexCommand {
 /// `dsim forex provider`.
 #[derive(Debug, Args)]
 pub struct ProviderArgs {
-    /// UDP address to take subscriptions on (port 0: any free port).
+    /// Address to listen on for subscriptions, over UDP (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:50403")]
     pub listen: SocketAddr,
     /// Quote record layout: a (f19–f22) or b (f23/f24).
     #[arg(long, default_value = "a")]
     pub layout: Layout,
-    /// Subscription lease in seconds.
-    #[arg(long, default_value_t = 600.0, value_name = "S")]
-    pub lease: f64,
+    /// Subscription lease (e.g. 19s, 10m).
+    #[arg(long, default_value = "600s", value_name = "DURATION", value_parser = lease)]
+    pub lease: Duration,
     /// Stop after this long (e.g. 30s, 10m).
-    #[arg(long, default_value = "10m", value_parser = sim::parse_duration)]
-    pub duration: Duration,
+    #[arg(long = "for", alias = "duration", value_name = "DURATION", default_value = "10m", value_parser = duration_arg)]
+    pub run_for: Duration,
     /// Print only subscriptions and leases, not every datagram published.
     #[arg(long, short)]
     pub quiet: bool,
     /// Seed of the price model (default: from the OS).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::parse_seed, allow_hyphen_values = true)]
     pub seed: Option<u64>,
 }
 
@@ -54,22 +54,22 @@ pub struct SubscribeArgs {
     /// The provider, HOST:PORT.
     #[arg(long)]
     pub provider: String,
-    /// UDP address to receive quotes on; the subscription carries it, so it
-    /// must be an address the provider can reach (port 0: any free port).
+    /// Address to listen on for quotes, over UDP; the subscription carries
+    /// it, so it must be an address the provider can reach (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
     /// Quote record layout the provider uses: a or b.
     #[arg(long, default_value = "a")]
     pub layout: Layout,
-    /// The provider's lease in seconds (renewals go out every twentieth of it).
-    #[arg(long, default_value_t = 600.0, value_name = "S")]
-    pub lease: f64,
+    /// The provider's subscription lease (renewals go out every twentieth of it).
+    #[arg(long, default_value = "600s", value_name = "DURATION", value_parser = lease)]
+    pub lease: Duration,
     /// Bellman-Ford tolerance.
     #[arg(long, default_value_t = 1e-9)]
     pub tolerance: f64,
     /// Stop after this long (e.g. 30s, 10m).
-    #[arg(long, default_value = "10m", value_parser = sim::parse_duration)]
-    pub duration: Duration,
+    #[arg(long = "for", alias = "duration", value_name = "DURATION", default_value = "10m", value_parser = duration_arg)]
+    pub run_for: Duration,
     /// Print only arbitrages and rejections, not every quote.
     #[arg(long, short)]
     pub quiet: bool,
@@ -83,14 +83,13 @@ pub fn run(command: &ForexCommand) -> Result<Exit, String> {
     }
 }
 
-fn lease(seconds: f64) -> Result<Duration, String> {
-    if seconds.is_finite() && seconds > 0.0 && seconds < 1e9 {
-        Ok(Duration::from_secs_f64(seconds))
-    } else {
-        Err(format!(
-            "--lease {seconds}: must be a positive number of seconds"
-        ))
+/// Parses `--lease`: a positive duration with its unit.
+fn lease(text: &str) -> Result<Duration, String> {
+    let d = duration_arg(text)?;
+    if d.is_zero() {
+        return Err(format!("duration `{text}` must be positive"));
     }
+    Ok(d)
 }
 
 /// Resolves HOST:PORT to an IPv4 address (the course's protocol is IPv4 only).
@@ -107,10 +106,10 @@ fn resolve(flag: &str, text: &str) -> Result<SocketAddr, String> {
 }
 
 /// The description's parameters for these flags.
-fn params(layout: Layout, lease_s: f64, quiet: bool) -> Result<ScenarioParams, String> {
+fn params(layout: Layout, lease: Duration, quiet: bool) -> Result<ScenarioParams, String> {
     let mut p: ScenarioParams = sim::parse_params(&serde_json::json!({}))?;
     p.layout = layout;
-    p.lease = sim::Dur(lease(lease_s)?);
+    p.lease = sim::Dur(lease);
     p.print_quotes = !quiet;
     Ok(p)
 }
@@ -138,7 +137,7 @@ fn provider(args: &ProviderArgs) -> Result<Exit, String> {
     let mut one = node(
         vec![args.listen, nobody()],
         0,
-        args.duration,
+        args.run_for,
         "waiting for subscribers on {addr}",
     );
     one.seed = args.seed;
@@ -171,7 +170,7 @@ fn subscribe(args: &SubscribeArgs) -> Result<Exit, String> {
     let one = node(
         vec![provider, args.listen],
         1,
-        args.duration,
+        args.run_for,
         "subscribing from {addr}",
     );
     let report = run_one(&ForexProtocol, &p, Some(2), one, |_| false)?;

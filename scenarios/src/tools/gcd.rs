@@ -55,7 +55,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub member: Vec<SocketAddr>,
     /// Stop after this long (default: run until interrupted).
-    #[arg(long = "for", value_parser = duration_arg)]
+    #[arg(long = "for", value_name = "DURATION", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
     /// Shared options.
     #[command(flatten)]
@@ -69,7 +69,7 @@ pub struct MemberArgs {
     #[arg(long)]
     pub listen: SocketAddr,
     /// Stop after this long (default: run until interrupted).
-    #[arg(long = "for", value_parser = duration_arg)]
+    #[arg(long = "for", value_name = "DURATION", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
     /// Shared options.
     #[command(flatten)]
@@ -83,7 +83,7 @@ pub struct HelloArgs {
     #[arg(value_parser = protocols::gcd::parse_host_port)]
     pub gcd: SocketAddr,
     /// How long to wait for each answer.
-    #[arg(long, default_value = "1.5s", value_parser = duration_arg)]
+    #[arg(long, default_value = "1.5s", value_name = "DURATION", value_parser = duration_arg)]
     pub timeout: Duration,
     /// Shared options.
     #[command(flatten)]
