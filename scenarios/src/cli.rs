@@ -3,18 +3,11 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// dsim: write a distributed protocol once, test it in a deterministic
-/// simulator with injected faults, then run the same code on real sockets.
-#[derive(Debug, Parser)]
-#[command(name = "dsim", version, about, long_about = None, after_help = EXIT_CODES)]
-pub struct Cli {
-    /// What to do.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The exit codes, as `dsim --help` prints them.
-pub const EXIT_CODES: &str = "\
+/// The exit codes, as `dsim --help` prints them (a macro so that `concat!`
+/// can put them after the examples).
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes:
   0    the work finished and nothing was violated
   1    a property was violated, a check failed, or a sweep/merge found a failure
@@ -22,7 +15,35 @@ Exit codes:
        budget (\"budget exceeded\"), or (merge) missing, duplicated or mixed shards
   130  interrupted by SIGINT (Ctrl-C), after printing what was done
   143  stopped by SIGTERM, after printing what was done
-  141  standard output was closed before everything was written (e.g. `| head`)";
+  141  standard output was closed before everything was written (e.g. `| head`)"
+    };
+}
+
+/// The exit codes, as `dsim --help` prints them.
+pub const EXIT_CODES: &str = exit_codes!();
+
+/// dsim: write a distributed protocol once, test it in a deterministic
+/// simulator with injected faults, then run the same code on real sockets.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dsim",
+    version,
+    about = "Test distributed protocols in a deterministic simulator with injected faults, then run them on real sockets.",
+    long_about = None,
+    after_help = concat!(
+        "Examples:\n",
+        "  dsim run primary-backup-bug                     # one simulated run, its properties checked\n",
+        "  dsim sweep primary-backup-bug --seeds 0..1000   # many seeds; each failure saved as a file\n",
+        "  dsim replay dsim-failures/primary-backup-bug-seed-46.json   # the same failure, again\n",
+        "\n",
+        exit_codes!()
+    )
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
 
 /// The verbs.
 #[derive(Debug, Subcommand)]

@@ -38,5 +38,15 @@ pub fn run(args: &ListArgs) -> Result<Exit, String> {
     for p in registry::protocols() {
         crate::outln!("  {:width$}  {}", p.name(), p.about());
     }
+    let tools: Vec<&str> = registry::protocols()
+        .iter()
+        .filter_map(|p| crate::tools::for_protocol(p.name()))
+        .collect();
+    if !tools.is_empty() {
+        crate::outln!(
+            "\nOne node by hand on real sockets (see each --help): {}",
+            tools.join(", ")
+        );
+    }
     Ok(Exit::Ok)
 }

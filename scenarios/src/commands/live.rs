@@ -55,6 +55,11 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
             "running `{}` live over {transport} on loopback (Ctrl-C stops it)...",
             resolved.name
         );
+        if let Some(tools) = crate::tools::for_protocol(&scenario.protocol) {
+            eprintln!(
+                "(every node here is dsim's; to run one node against other programs: {tools})"
+            );
+        }
     }
     let outcome = protocol.run_live(LiveSpec {
         scenario,
