@@ -123,6 +123,61 @@ pub struct FailureFile {
     /// scenario above already has it applied. For people: replay ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swarm: Option<crate::swarm::Draw>,
+    /// SHA-256 of what a replay depends on (`seed`, `scenario`, `decisions`)
+    /// as written, so that a replay can tell an edited file from a run that
+    /// is not deterministic. Files written before it was recorded lack it.
+    /// [`FailureFile::to_json`] writes it; [`FailureFile::parse`] checks it
+    /// (setting `edited`) and leaves `None` here, so a file equals itself
+    /// after a round trip through its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    inputs_sha256: Option<String>,
+    /// Whether what a replay depends on differs from what was written
+    /// (`inputs_sha256` does not match): set when the file is parsed.
+    #[serde(skip)]
+    pub edited: bool,
+}
+
+/// The SHA-256 (hex) of what a replay depends on in a failure file's JSON:
+/// its `seed`, `scenario` and `decisions`, as values (whitespace and key
+/// order do not count; any change of a value does).
+fn inputs_sha256(value: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let inputs = serde_json::json!({
+        "seed": value.get("seed"),
+        "scenario": value.get("scenario"),
+        "decisions": value.get("decisions"),
+    });
+    Sha256::digest(inputs.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// If `text` is a scenario file rather than a failure file, says so.
+fn scenario_not_failure(origin: &str, text: &str) -> Option<ScenarioError> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let is_scenario = value.get("format").is_none() && value.get("protocol").is_some();
+    is_scenario.then(|| {
+        ScenarioError(format!(
+            "{origin} is a scenario, not a failure file: use `{} run {origin}` (`sweep` and `shrink` write failure files)",
+            crate::commands::program()
+        ))
+    })
+}
+
+/// If `text` is a failure file rather than a scenario, says so.
+pub fn failure_not_scenario(origin: &str, text: &str) -> Option<ScenarioError> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let is_failure = value
+        .get("format")
+        .and_then(|f| f.as_str())
+        .is_some_and(|f| f.starts_with("dsim-failure"));
+    is_failure.then(|| {
+        ScenarioError(format!(
+            "{origin} is a failure file, not a scenario: use `{0} replay {origin}` (or `{0} show`, `{0} shrink`)",
+            crate::commands::program()
+        ))
+    })
 }
 
 /// Counts of what a failure file pins down.
@@ -143,7 +198,10 @@ impl FailureFile {
     /// distinct nodes, at most one per message, latencies of at most 10^9 s;
     /// a property the scenario checks; a violation time within the run.
     pub fn parse(origin: &str, text: &str) -> Result<FailureFile, ScenarioError> {
-        let file: FailureFile = crate::scenario::parse_json(origin, text).map_err(|e| {
+        let mut file: FailureFile = crate::scenario::parse_json(origin, text).map_err(|e| {
+            if let Some(e) = scenario_not_failure(origin, text) {
+                return e;
+            }
             // A decision's fields are flattened, so serde reports their
             // errors at the decision's end: name the field itself instead.
             serde_json::from_str::<serde_json::Value>(text)
@@ -151,6 +209,11 @@ impl FailureFile {
                 .and_then(|v| decision_shape_error(&v))
                 .map_or(e, |m| ScenarioError::at_field(origin, text, "", &m))
         })?;
+        if let Some(recorded) = file.inputs_sha256.take() {
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| ScenarioError(format!("{origin}: {e}")))?;
+            file.edited = recorded != inputs_sha256(&value);
+        }
         let at = |m: String| ScenarioError::at_field(origin, text, "", &m);
         if file.format != FORMAT {
             return Err(at(format!("format: `{}` is not `{FORMAT}`", file.format)));
@@ -256,8 +319,21 @@ impl FailureFile {
         FailureFile::parse(&path.display().to_string(), &text)
     }
 
-    /// Pretty JSON, one decision per line.
+    /// Pretty JSON, one decision per line, with `inputs_sha256` of what is
+    /// written.
     pub fn to_json(&self) -> String {
+        let mut unsigned = self.clone();
+        unsigned.inputs_sha256 = None;
+        let text = unsigned.json_text();
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            return text;
+        };
+        unsigned.inputs_sha256 = Some(inputs_sha256(&value));
+        unsigned.json_text()
+    }
+
+    /// Pretty JSON, one decision per line, as the fields are.
+    fn json_text(&self) -> String {
         let mut head = self.clone();
         head.decisions.clear();
         let text = serde_json::to_string_pretty(&head).unwrap_or_default();
@@ -392,6 +468,8 @@ pub fn capture(
         scenario: explicit,
         decisions,
         swarm: None,
+        inputs_sha256: None,
+        edited: false,
     }))
 }
 
@@ -445,6 +523,9 @@ pub struct Verdict {
     pub same_build: bool,
     /// Whether the digest equals the recorded one.
     pub digest_matches: bool,
+    /// Whether the file's seed, scenario or decisions were changed after it
+    /// was written (then the recorded digest no longer applies).
+    pub edited: bool,
 }
 
 impl Verdict {
@@ -459,13 +540,15 @@ impl Verdict {
             digest: replayed.report.digest.clone(),
             same_build: file.build == build_id(),
             digest_matches: replayed.report.digest == file.digest,
+            edited: file.edited,
         }
     }
 
-    /// The same property failed, and, on the same build, with the same digest.
+    /// The same property failed, and, on the same build and an unedited
+    /// file, with the same digest.
     pub fn reproduced(&self) -> bool {
         self.failed_property.as_deref() == Some(self.expected_property.as_str())
-            && (self.digest_matches || !self.same_build)
+            && (self.digest_matches || !self.same_build || self.edited)
     }
 }
 

@@ -52,3 +52,20 @@ macro_rules! outln {
         $crate::output::line(format_args!($($arg)*))
     };
 }
+
+/// `n` and a noun in the right number: `plural(1, "drop")` is "1 drop",
+/// `plural(2, "drop")` is "2 drops" (nouns whose plural adds an `s`).
+pub fn plural(n: impl Into<u128>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod plural_tests {
+    #[test]
+    fn one_is_singular_and_the_rest_plural() {
+        assert_eq!(super::plural(0u32, "drop"), "0 drops");
+        assert_eq!(super::plural(1u32, "drop"), "1 drop");
+        assert_eq!(super::plural(2u64, "duplicate"), "2 duplicates");
+    }
+}

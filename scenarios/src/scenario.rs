@@ -162,7 +162,8 @@ impl Scenario {
     /// Parses scenario JSON and checks its values; `origin` (a file name)
     /// prefixes every error, which also names the line, column and field.
     pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = parse_json(origin, text)?;
+        let scenario: Scenario = parse_json(origin, text)
+            .map_err(|e| crate::failure::failure_not_scenario(origin, text).unwrap_or(e))?;
         scenario
             .check()
             .map_err(|message| ScenarioError::at_field(origin, text, "", &message))?;

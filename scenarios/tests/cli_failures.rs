@@ -201,7 +201,7 @@ fn bad_scenario_files_exit_2_naming_the_problem_and_its_place() {
             assert!(err.contains(what), "{verb:?}: {err}");
         }
     }
-    // Failure files get the same treatment.
+    // A scenario where a failure file is expected is named as one.
     std::fs::write(
         dir.join("not-a-failure.json"),
         "{\"protocol\": \"hot-potato\"}",
@@ -211,7 +211,7 @@ fn bad_scenario_files_exit_2_naming_the_problem_and_its_place() {
         let o = dsim_in(&dir, &[verb, "not-a-failure.json"]);
         assert_eq!(o.status.code(), Some(2), "{verb}");
         assert!(
-            text(&o.stderr).contains("not-a-failure.json:1:"),
+            text(&o.stderr).contains("not-a-failure.json is a scenario, not a failure file"),
             "{}",
             text(&o.stderr)
         );

@@ -71,6 +71,11 @@ fn print_verdict(file: &FailureFile, v: &Verdict, path: &str) {
     crate::outln!("got       {got}");
     let digest = if v.digest_matches {
         format!("{} (as recorded: the run is identical)", v.digest)
+    } else if v.edited {
+        format!(
+            "{} (recorded {} before the file was edited: its seed, scenario or decisions changed since it was written)",
+            v.digest, file.digest
+        )
     } else if v.same_build {
         format!(
             "{} DIFFERS from the recorded {} on the same build: the run is not deterministic",

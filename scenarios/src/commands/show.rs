@@ -3,6 +3,7 @@
 use super::{print_json, Exit};
 use crate::cli::ShowArgs;
 use crate::failure::{self, replay_command, FailureFile};
+use crate::output::plural;
 use serde_json::{json, Value};
 use sim::{Fate, Time, TraceEvent, TraceSink};
 use std::collections::BTreeMap;
@@ -107,10 +108,10 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
     }
     let c = file.counts();
     crate::outln!(
-        "network    {} drops, {} duplicates, {} other delays",
-        c.drops,
-        c.duplicates,
-        c.delays
+        "network    {}, {}, {}",
+        plural(c.drops as u64, "drop"),
+        plural(c.duplicates as u64, "duplicate"),
+        plural(c.delays as u64, "other delay")
     );
     for d in file.decisions.iter().take(DECISIONS_SHOWN) {
         let what = match d.fate {

@@ -83,8 +83,9 @@ pub fn run(args: &SweepArgs) -> Result<Exit, String> {
             if args.swarm { ", swarm testing" } else { "" },
             match &resume {
                 Some(p) => format!(
-                    ", resuming after {} seeds ({} failures)",
-                    p.next, p.failures
+                    ", resuming after {} ({})",
+                    crate::output::plural(p.next, "seed"),
+                    crate::output::plural(p.failures, "failure")
                 ),
                 None => String::new(),
             }

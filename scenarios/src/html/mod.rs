@@ -96,11 +96,14 @@ fn write(path: &Path, page: &Page, quiet: bool) -> Result<(), String> {
         .map(|d| d.totals.delivered + d.totals.dropped + d.totals.in_flight)
         .sum();
     let line = format!(
-        "html      wrote {} ({} KiB: {} events, {} arrows)",
+        "html      wrote {} ({} KiB: {}, {})",
         path.display(),
         html.len().div_ceil(1024),
-        page.runs.iter().map(|d| d.totals.events).sum::<usize>(),
-        arrows
+        crate::output::plural(
+            page.runs.iter().map(|d| d.totals.events).sum::<usize>() as u64,
+            "event"
+        ),
+        crate::output::plural(arrows as u64, "arrow")
     );
     if quiet {
         eprintln!("{line}");
