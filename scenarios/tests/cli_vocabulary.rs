@@ -254,3 +254,25 @@ fn every_seed_is_a_non_negative_integer() {
     }
     assert!(seen >= 4, "only {seen} --seed flags found");
 }
+
+#[test]
+fn no_default_listen_port_is_in_the_ephemeral_range() {
+    let mut seen = 0;
+    for (path, cmd) in all_leaves() {
+        for arg in flags(&cmd).filter(|a| a.get_long() == Some("listen")) {
+            for default in arg.get_default_values() {
+                let text = default.to_string_lossy();
+                let port: u16 = text
+                    .rsplit_once(':')
+                    .and_then(|(_, p)| p.parse().ok())
+                    .unwrap_or_else(|| panic!("{path} --listen default {text}: no port"));
+                seen += 1;
+                assert!(
+                    port == 0 || !(32768..=60999).contains(&port),
+                    "{path} --listen defaults to {text}, inside Linux's ephemeral range 32768-60999"
+                );
+            }
+        }
+    }
+    assert!(seen >= 3, "only {seen} --listen defaults found");
+}

@@ -15,12 +15,12 @@ use std::time::Duration;
 pub enum ForexCommand {
     /// Run a forex provider: take subscriptions, publish quotes every second.
     #[command(
-        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExamples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19s"
+        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExamples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19s   # the course's port"
     )]
     Provider(ProviderArgs),
     /// Subscribe to a provider and report arbitrage opportunities.
     #[command(
-        after_help = "Examples:\n  dsim forex subscribe --provider localhost:50403\n  dsim forex subscribe --provider 127.0.0.1:50403 --listen 127.0.0.1:50404 --layout b --lease 19s"
+        after_help = "Examples:\n  dsim forex subscribe --provider localhost:20403\n  dsim forex subscribe --provider 127.0.0.1:20403 --listen 127.0.0.1:20404 --layout b --lease 19s"
     )]
     Subscribe(SubscribeArgs),
 }
@@ -28,8 +28,11 @@ pub enum ForexCommand {
 /// `dsim forex provider`.
 #[derive(Debug, Args)]
 pub struct ProviderArgs {
-    /// Address to listen on for subscriptions, over UDP (port 0: any free port).
-    #[arg(long, default_value = "127.0.0.1:50403")]
+    /// Address to listen on for subscriptions, over UDP (port 0: any free
+    /// port). The default port, 20403, is outside Linux's ephemeral range
+    /// (32768–60999), so no outgoing connection can be holding it (the
+    /// course's programs used 50403: pass it to talk to them).
+    #[arg(long, default_value = "127.0.0.1:20403")]
     pub listen: SocketAddr,
     /// Quote record layout: a (f19–f22) or b (f23/f24).
     #[arg(long, default_value = "a")]
