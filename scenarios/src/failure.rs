@@ -126,9 +126,11 @@ pub struct FailureFile {
     /// SHA-256 of what a replay depends on (`seed`, `scenario`, `decisions`)
     /// as written, so that a replay can tell an edited file from a run that
     /// is not deterministic. Files written before it was recorded lack it.
-    /// [`FailureFile::to_json`] writes it; [`FailureFile::parse`] checks it
-    /// (setting `edited`) and leaves `None` here, so a file equals itself
-    /// after a round trip through its text.
+    /// [`FailureFile::parse`] checks it (setting `edited`) and keeps it only
+    /// when it does not match; [`FailureFile::to_json`] writes a kept one
+    /// as it is (an edited file stays edited) and otherwise a fresh one;
+    /// [`FailureFile::resign`] forgets it once a new run's digest is
+    /// recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     inputs_sha256: Option<String>,
     /// Whether what a replay depends on differs from what was written
@@ -209,10 +211,14 @@ impl FailureFile {
                 .and_then(|v| decision_shape_error(&v))
                 .map_or(e, |m| ScenarioError::at_field(origin, text, "", &m))
         })?;
-        if let Some(recorded) = file.inputs_sha256.take() {
+        if let Some(recorded) = &file.inputs_sha256 {
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| ScenarioError(format!("{origin}: {e}")))?;
-            file.edited = recorded != inputs_sha256(&value);
+            file.edited = *recorded != inputs_sha256(&value);
+            if !file.edited {
+                // The same as what `to_json` computes from these fields.
+                file.inputs_sha256 = None;
+            }
         }
         let at = |m: String| ScenarioError::at_field(origin, text, "", &m);
         if file.format != FORMAT {
@@ -319,11 +325,21 @@ impl FailureFile {
         FailureFile::parse(&path.display().to_string(), &text)
     }
 
-    /// Pretty JSON, one decision per line, with `inputs_sha256` of what is
-    /// written.
+    /// The file's recorded `digest` is now that of a run of its current
+    /// seed, scenario and decisions (e.g. after shrinking): the next
+    /// [`FailureFile::to_json`] records their hash afresh.
+    pub fn resign(&mut self) {
+        self.inputs_sha256 = None;
+        self.edited = false;
+    }
+
+    /// Pretty JSON, one decision per line, with `inputs_sha256`: the one
+    /// read if the file was edited, else that of what is written.
     pub fn to_json(&self) -> String {
+        if self.inputs_sha256.is_some() {
+            return self.json_text();
+        }
         let mut unsigned = self.clone();
-        unsigned.inputs_sha256 = None;
         let text = unsigned.json_text();
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
             return text;

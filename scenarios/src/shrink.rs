@@ -160,6 +160,7 @@ impl Shrinker {
         candidate.digest = r.report.digest.clone();
         candidate.build = failure::build_id().to_string();
         candidate.decisions = r.used.clone();
+        candidate.resign();
         // The engine applies faults in time order (stable); keep the file so.
         candidate.scenario.faults.sort_by_key(|f| f.at);
         self.best = candidate;

@@ -88,6 +88,14 @@ fn an_edited_failure_file_is_named_as_edited() {
     let json = dsim(&dir, &["replay", &file, "--json"]);
     let v: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["verdict"]["edited"], true, "{v}");
+    // Shrinking it records a new run: the shrunk file is not edited.
+    let o = dsim(&dir, &["shrink", &file, "-o", "min.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&dsim(&dir, &["replay", "min.json"]).stdout);
+    assert!(
+        out.contains("REPRODUCED") && !out.contains("edited"),
+        "{out}"
+    );
 
     // A file written before the hash was recorded still replays.
     let mut old = original.clone();
