@@ -276,3 +276,8 @@ fn no_default_listen_port_is_in_the_ephemeral_range() {
     }
     assert!(seen >= 3, "only {seen} --listen defaults found");
 }
+
+#[test]
+fn the_command_tree_passes_clap_s_own_checks() {
+    Cli::command().debug_assert();
+}
