@@ -59,6 +59,7 @@ mod schedule;
 mod stop;
 mod tcp;
 mod udp;
+mod wait;
 
 pub use cluster::{os_seed, run_cluster, run_nodes};
 pub use config::{ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED};

@@ -9,6 +9,7 @@ use crate::deadlines::Deadlines;
 use crate::event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
 use crate::report::{LiveCounters, LiveStop};
 use crate::tcp::Conn;
+use crate::wait::Wait;
 use mio::net::{TcpListener, UdpSocket, UnixStream};
 use mio::{Events, Interest, Poll, Token};
 use sim::machine::EffectOf;
@@ -355,26 +356,22 @@ impl<'a, M: Machine> Runtime<'a, M> {
                 break done;
             }
             self.flush_dirty();
-            let timeout = if !self.ready.is_empty() {
-                Some(Duration::ZERO)
-            } else {
-                let until = self
-                    .deadlines
-                    .next()
-                    .map(|at| at.saturating_duration_since(Instant::now()));
-                match (until, registered.is_some()) {
-                    (Some(d), true) => Some(d),
-                    (Some(d), false) => Some(d.min(FALLBACK_POLL)),
-                    (None, true) => None,
-                    (None, false) => Some(FALLBACK_POLL),
-                }
-            };
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
+            let cap = registered.is_none().then_some(FALLBACK_POLL);
+            let wait = Wait::plan(
+                Instant::now(),
+                self.deadlines.next(),
+                !self.ready.is_empty(),
+                cap,
+            );
+            if let Err(e) = self.poll.poll(&mut events, wait.poll) {
                 if e.kind() != io::ErrorKind::Interrupted {
                     self.log(0, None, LogKind::Receive, format!("poll failed: {e}"));
                     break LiveStop::Interrupted;
                 }
                 continue;
+            }
+            if events.is_empty() {
+                wait.sleep();
             }
             for event in events.iter() {
                 let token = event.token();
