@@ -67,9 +67,15 @@ impl Measured {
     }
 }
 
-/// Runs the nodes `local` of `book` for `RUN`.
-fn run_potato(transport: Transport, book: Vec<SocketAddr>, local: Option<Vec<usize>>) -> Measured {
+/// Runs the nodes `local` of `book` for `RUN` on `threads` event loops.
+fn run_potato(
+    transport: Transport,
+    book: Vec<SocketAddr>,
+    local: Option<Vec<usize>>,
+    threads: usize,
+) -> Measured {
     let mut config = ClusterConfig::loopback(transport, book.len());
+    config.threads = threads;
     config.addrs = book;
     // One process per node: give every process time to bind before tokens fly.
     if local.is_some() {
@@ -89,14 +95,15 @@ fn run_potato(transport: Transport, book: Vec<SocketAddr>, local: Option<Vec<usi
     }
 }
 
-fn in_process(transport: Transport) {
+fn in_process(transport: Transport, threads: usize) {
     let m = run_potato(
         transport,
         ClusterConfig::loopback(transport, NODES).addrs,
         None,
+        threads,
     );
     println!(
-        "hot-potato {transport} one process, {NODES} nodes x {TOKENS} tokens: {}",
+        "hot-potato {transport} one process, {threads} thread(s), {NODES} nodes x {TOKENS} tokens: {}",
         m.rates()
     );
 }
@@ -159,7 +166,7 @@ fn child(spec: &str) {
         .split(',')
         .map(|a| a.parse().expect("addr"))
         .collect();
-    let m = run_potato(transport, book, Some(vec![index]));
+    let m = run_potato(transport, book, Some(vec![index]), 1);
     println!("DELIVERED {} {} {}", m.delivered, m.secs, m.cpu);
 }
 
@@ -240,12 +247,13 @@ fn proc_status(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// `nodes` nodes in this process for `RUN`: msg/s, the process's threads
-/// during the run, and its peak RSS so far.
-fn at_scale(transport: Transport, nodes: usize, tokens: u32) {
+/// `nodes` nodes in this process on `loops` event loops for `RUN`: msg/s,
+/// the process's threads during the run, and its peak RSS.
+fn at_scale(transport: Transport, nodes: usize, tokens: u32, loops: usize) {
     net_real::raise_open_file_limit();
     let mut config = ClusterConfig::loopback(transport, nodes);
     config.duration = RUN;
+    config.threads = loops;
     let mut threads = 0;
     let cpu = cpu_secs();
     let report = run_cluster(
@@ -273,7 +281,7 @@ fn at_scale(transport: Transport, nodes: usize, tokens: u32) {
         cpu: cpu_secs() - cpu,
     };
     println!(
-        "hot-potato {transport} one process, {nodes} nodes x {tokens} tokens: {}; {threads} threads, peak RSS {} MB, {} connections",
+        "hot-potato {transport} one process, {loops} loop(s), {nodes} nodes x {tokens} tokens: {}; {threads} threads, peak RSS {} MB, {} connections",
         m.rates(),
         proc_status("VmHWM:") / 1024,
         report.counters.connections_opened
@@ -288,9 +296,13 @@ fn main() {
         return child(&spec);
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "scale-run") {
-        at_scale(Transport::Tcp, 100, 10);
-        at_scale(Transport::Udp, 1000, 2);
+    // Peak RSS is per process: each scale run goes in a fresh one.
+    if let Some(k) = args.iter().position(|a| a == "scale-run") {
+        let loops = args.get(k + 1).and_then(|a| a.parse().ok()).unwrap_or(1);
+        match args.get(k + 2).map(String::as_str) {
+            Some("tcp") => at_scale(Transport::Tcp, 100, 10, loops),
+            _ => at_scale(Transport::Udp, 1000, 2, loops),
+        }
         return;
     }
     // `cargo bench` passes `--bench`; any other argument names a case.
@@ -311,15 +323,22 @@ fn main() {
     }
     for transport in [Transport::Udp, Transport::Tcp] {
         if wanted(&transport.to_string()) {
-            in_process(transport);
+            for threads in [1, 2] {
+                in_process(transport, threads);
+            }
         }
         if wanted(&format!("{transport}-procs")) {
             per_process(transport);
         }
     }
     if wanted("scale") {
-        // Peak RSS is per process: the scale runs go in a fresh one.
         let exe = std::env::current_exe().expect("bench binary");
-        let _ = Command::new(exe).arg("scale-run").status();
+        for transport in ["tcp", "udp"] {
+            for loops in ["1", "2"] {
+                let _ = Command::new(&exe)
+                    .args(["scale-run", loops, transport])
+                    .status();
+            }
+        }
     }
 }

@@ -53,16 +53,22 @@ mod error;
 mod event;
 mod fds;
 mod frames;
+mod origins;
+mod plan;
 mod report;
 mod runtime;
 mod schedule;
+mod shards;
+mod sockets;
 mod stop;
 mod tcp;
 mod udp;
 mod wait;
 
 pub use cluster::{os_seed, run_cluster, run_nodes};
-pub use config::{ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED};
+pub use config::{
+    ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED, MAX_THREADS,
+};
 pub use error::LiveError;
 pub use event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
 pub use fds::{open_file_limits, raise_open_file_limit, tcp_mesh_descriptors};

@@ -7,7 +7,10 @@ use crate::clock::{Clock, WallClock};
 use crate::config::{ClusterConfig, Limits, Transport};
 use crate::deadlines::Deadlines;
 use crate::event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
+use crate::origins::Origins;
+use crate::plan::{Plan, Shard};
 use crate::report::{LiveCounters, LiveStop};
+use crate::sockets::Bound;
 use crate::tcp::Conn;
 use crate::wait::Wait;
 use mio::net::{TcpListener, UdpSocket, UnixStream};
@@ -114,6 +117,10 @@ pub(crate) struct Runtime<'a, M: Machine> {
     pub(crate) make: &'a dyn Fn(usize, &[SocketAddr]) -> M,
     pub(crate) on_event: &'a mut dyn FnMut(LiveEvent<M::Obs>) -> Flow,
     pub(crate) seed: u64,
+    /// Which event loop of the run this is.
+    pub(crate) shard: usize,
+    /// Whether each node of the book runs in this process (on any loop).
+    pub(crate) local_anywhere: Vec<bool>,
     pub(crate) clock: Clock,
     pub(crate) epoch: Instant,
     pub(crate) limits: Limits,
@@ -129,7 +136,7 @@ pub(crate) struct Runtime<'a, M: Machine> {
     /// Bytes buffered now (see [`Limits::max_buffered`]).
     pub(crate) buffered: usize,
     /// Local addresses of connections this process dialled, by dialling node.
-    pub(crate) origins: HashMap<SocketAddr, u32>,
+    pub(crate) origins: Origins,
     pub(crate) scratch: Vec<u8>,
     wire: Vec<u8>,
     effects: Vec<EffectOf<M>>,
@@ -144,30 +151,50 @@ pub(crate) struct Runtime<'a, M: Machine> {
 }
 
 impl<'a, M: Machine> Runtime<'a, M> {
-    /// Binds every local node's socket (the book gets the real ports) and
-    /// prepares the heap: starts, faults, the end.
-    pub(crate) fn bind(
+    /// An event loop for the nodes of `shard` (their sockets already bound),
+    /// with the run's shared `plan`: registers the sockets and prepares the
+    /// heap: starts, faults, the end.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
         config: &ClusterConfig,
+        plan: &Plan,
+        shard: Shard,
         seed: u64,
+        origins: Origins,
         codec: &'a dyn Codec<Msg = M::Msg>,
         make: &'a dyn Fn(usize, &[SocketAddr]) -> M,
         on_event: &'a mut dyn FnMut(LiveEvent<M::Obs>) -> Flow,
     ) -> Result<Self, crate::LiveError> {
         let poll = Poll::new().map_err(crate::LiveError::Poll)?;
-        let mut book = config.addrs.clone();
+        let book = plan.book.clone();
         let n = book.len();
+        // Loop 0 draws as a run with one loop does; the others from their own streams.
+        let network_stream = match shard.index {
+            0 => stream(seed, b"network"),
+            k => stream(seed, format!("network {k}").as_bytes()),
+        };
+        let mut limits = config.limits.clone();
+        limits.max_buffered /= plan.loops;
+        let mut by_addr = HashMap::new();
+        for (i, addr) in book.iter().enumerate() {
+            if addr.port() != 0 {
+                by_addr.entry(*addr).or_insert(i as u32);
+            }
+        }
         let mut rt = Runtime {
             transport: config.transport,
             book: Vec::new(),
-            by_addr: HashMap::new(),
+            by_addr,
             outside: n as u32,
             codec,
             make,
             on_event,
             seed,
-            clock: Clock::start(),
-            epoch: Instant::now(),
-            limits: config.limits.clone(),
+            shard: shard.index,
+            local_anywhere: plan.local.clone(),
+            clock: Clock::at_epoch(plan.epoch),
+            epoch: plan.epoch,
+            limits,
             max_frame: config
                 .limits
                 .max_frame
@@ -177,11 +204,11 @@ impl<'a, M: Machine> Runtime<'a, M> {
             free: Vec::new(),
             nodes: (0..n).map(|_| None).collect(),
             deadlines: Deadlines::new(),
-            network: Network::new(&config.network, stream(seed, b"network")),
-            schedule: Vec::new(),
+            network: Network::new(&config.network, network_stream),
+            schedule: plan.schedule.clone(),
             counters: LiveCounters::default(),
             buffered: 0,
-            origins: HashMap::new(),
+            origins,
             scratch: vec![0; CHUNK],
             wire: Vec::new(),
             effects: Vec::new(),
@@ -192,58 +219,37 @@ impl<'a, M: Machine> Runtime<'a, M> {
             reported_fds: false,
             reported_cap: false,
         };
-        let mut sockets = HashMap::new();
-        for i in config.local_nodes() {
+        let mine: Vec<usize> = shard.sockets.iter().map(|(i, _)| *i).collect();
+        for (i, socket) in shard.sockets {
             let addr = book[i];
-            let (token, bound) = rt
-                .open_socket(i, addr)
+            let token = rt
+                .register_socket(i, socket)
                 .map_err(|source| crate::LiveError::Bind { addr, source })?;
-            book[i] = bound;
-            sockets.insert(i, token);
-        }
-        for (i, addr) in book.iter().enumerate() {
-            if addr.port() != 0 {
-                rt.by_addr.entry(*addr).or_insert(i as u32);
-            }
-        }
-        for i in config.local_nodes() {
             rt.nodes[i] = Some(Node {
-                addr: book[i],
+                addr,
                 machine: None,
                 life: Life::Waiting,
                 incarnation: 0,
-                rng: node_rng(seed, &book[i], 0),
+                rng: node_rng(seed, &addr, 0),
                 wall: WallClock::default(),
                 paused: false,
                 held: VecDeque::new(),
                 timers: HashMap::new(),
-                socket: sockets.get(&i).copied(),
+                socket: Some(token),
                 conns: HashMap::new(),
             });
         }
         rt.book = book;
-        // Sockets are bound: time zero is now.
-        rt.clock = Clock::start();
-        rt.epoch = Instant::now();
         let starts: HashMap<usize, Duration> =
             config.starts.iter().map(|s| (s.node, s.at.0)).collect();
-        for i in config.local_nodes() {
+        for i in mine {
             let late = starts.get(&i).copied().unwrap_or_default();
             rt.at(config.start_after + late, Due::Start(i));
         }
-        let mut schedule = config.schedule.clone();
-        if let Some(nemesis) = &config.nemesis {
-            schedule.extend(sim::nemesis::plan(
-                nemesis,
-                n,
-                &mut stream(seed, b"nemesis"),
-            ));
+        for k in 0..rt.schedule.len() {
+            let at = rt.schedule[k].at.0;
+            rt.at(at, Due::Fault(k));
         }
-        schedule.sort_by_key(|f| f.at);
-        for (k, f) in schedule.iter().enumerate() {
-            rt.at(f.at.0, Due::Fault(k));
-        }
-        rt.schedule = schedule;
         rt.at(config.duration, Due::End);
         Ok(rt)
     }
@@ -257,28 +263,19 @@ impl<'a, M: Machine> Runtime<'a, M> {
         self.deadlines.push(at, due);
     }
 
-    /// Binds a socket for node `i` at `addr` and registers it; returns
-    /// its token and the bound address.
-    pub(crate) fn open_socket(
-        &mut self,
-        i: usize,
-        addr: SocketAddr,
-    ) -> io::Result<(Token, SocketAddr)> {
-        let (source, bound) = match self.transport {
-            Transport::Udp => {
-                let socket = std::net::UdpSocket::bind(addr)?;
-                socket.set_nonblocking(true)?;
-                let socket = UdpSocket::from_std(socket);
-                let bound = socket.local_addr()?;
-                (Source::Udp { node: i, socket }, bound)
-            }
-            Transport::Tcp => {
-                let listener = TcpListener::bind(addr)?;
-                let bound = listener.local_addr()?;
-                (Source::Listener { node: i, listener }, bound)
-            }
-        };
-        let token = self.insert(source);
+    /// Binds a socket for node `i` at `addr` (a restart) and registers it;
+    /// returns its token.
+    pub(crate) fn open_socket(&mut self, i: usize, addr: SocketAddr) -> io::Result<Token> {
+        let (socket, _) = Bound::bind(self.transport, addr)?;
+        self.register_socket(i, socket)
+    }
+
+    /// Registers node `i`'s bound socket with the poll; returns its token.
+    fn register_socket(&mut self, i: usize, socket: Bound) -> io::Result<Token> {
+        let token = self.insert(match socket {
+            Bound::Udp(socket) => Source::Udp { node: i, socket },
+            Bound::Tcp(listener) => Source::Listener { node: i, listener },
+        });
         let registry = self.poll.registry();
         let registered = match &mut self.sources[token.0] {
             Source::Udp { socket, .. } => registry.register(socket, token, Interest::READABLE),
@@ -291,7 +288,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
             self.remove(token);
             return Err(e);
         }
-        Ok((token, bound))
+        Ok(token)
     }
 
     /// Stores a source; returns its token.
@@ -335,16 +332,6 @@ impl<'a, M: Machine> Runtime<'a, M> {
                     registered = Some(mio_rx);
                 }
             }
-        }
-        let local: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.nodes[i].is_some())
-            .collect();
-        let listening = LiveEvent::Listening {
-            addrs: self.book.clone(),
-            local,
-        };
-        if (self.on_event)(listening) == Flow::Stop {
-            self.done = Some(LiveStop::Done);
         }
         let mut events = Events::with_capacity(1024);
         let outcome = loop {

@@ -154,6 +154,10 @@ impl<M: Machine> Runtime<'_, M> {
     /// Opens a connection from node `from` to `to`; `None` (message
     /// dropped, counted) if the socket cannot even be created.
     fn dial(&mut self, from: usize, to: SocketAddr, peer: u32) -> Option<Token> {
+        // Held until the dial's local address is recorded: an accept of
+        // this connection by another loop waits for it.
+        let origins = self.origins.clone();
+        let mut origins = origins.lock();
         let stream = match TcpStream::connect(to) {
             Ok(s) => s,
             Err(e) => {
@@ -173,8 +177,9 @@ impl<M: Machine> Runtime<'_, M> {
         conn.connecting = true;
         if let Ok(local) = conn.stream.local_addr() {
             conn.origin = Some(local);
-            self.origins.insert(local, from as u32);
+            origins.insert(local, from as u32);
         }
+        drop(origins);
         let token = self.insert(Source::Conn(Box::new(conn)));
         if let Some(Source::Conn(conn)) = self.sources.get_mut(token.0) {
             let interest = Interest::READABLE | Interest::WRITABLE;
@@ -186,7 +191,7 @@ impl<M: Machine> Runtime<'_, M> {
                 let origin = conn.origin;
                 self.remove(token);
                 if let Some(o) = origin {
-                    self.origins.remove(&o);
+                    self.origins.lock().remove(&o);
                 }
                 self.log(from, Some(to), LogKind::Send, format!("register: {e}"));
                 self.counters.sim.dropped.add(DropCause::Unroutable);
@@ -237,8 +242,9 @@ impl<M: Machine> Runtime<'_, M> {
                 Err(_) => continue,
             };
             let _ = stream.set_nodelay(true);
-            let (peer, peer_node) = match self.origins.get(&addr) {
-                Some(&j) => (self.book[j as usize], j),
+            let origin = self.origins.lock().get(&addr).copied();
+            let (peer, peer_node) = match origin {
+                Some(j) => (self.book[j as usize], j),
                 None => (addr, self.outside),
             };
             self.next_conn += 1;
@@ -490,7 +496,7 @@ impl<M: Machine> Runtime<'_, M> {
         let _ = self.poll.registry().deregister(&mut conn.stream);
         self.buffered = self.buffered.saturating_sub(conn.buffered());
         if let Some(origin) = conn.origin {
-            self.origins.remove(&origin);
+            self.origins.lock().remove(&origin);
         }
         if let Some(node) = self.nodes[conn.node].as_mut() {
             if node.conns.get(&conn.peer) == Some(&token) {
