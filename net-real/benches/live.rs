@@ -254,7 +254,19 @@ fn at_scale(transport: Transport, nodes: usize, tokens: u32, loops: usize) {
     let mut config = ClusterConfig::loopback(transport, nodes);
     config.duration = RUN;
     config.threads = loops;
-    let mut threads = 0;
+    // Threads are sampled by a thread of the bench's own (not counted).
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let running = running.clone();
+        std::thread::spawn(move || {
+            let mut most = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                most = most.max(proc_status("Threads:").saturating_sub(1));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            most
+        })
+    };
     let cpu = cpu_secs();
     let report = run_cluster(
         config,
@@ -269,12 +281,11 @@ fn at_scale(transport: Transport, nodes: usize, tokens: u32, loops: usize) {
             )
         },
         JsonCodec::<Token>::new(),
-        |_| {
-            threads = threads.max(proc_status("Threads:"));
-            Flow::Continue
-        },
+        |_| Flow::Continue,
     )
     .expect("cluster starts");
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let threads = sampler.join().expect("sampler");
     let m = Measured {
         delivered: report.counters.sim.delivered,
         secs: report.wall_time.as_secs_f64(),

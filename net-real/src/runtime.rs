@@ -79,6 +79,24 @@ pub(crate) enum Source {
     Conn(Box<Conn>),
 }
 
+/// What a poll said about a socket.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Readiness {
+    /// It may take writes (or has an error to report).
+    pub(crate) writable: bool,
+    /// Read until the socket would block, even after a short read.
+    pub(crate) read_to_end: bool,
+}
+
+impl Readiness {
+    /// A socket looked at again without a new event (its fair share ran
+    /// out, or it was just accepted): read until it would block.
+    pub(crate) const AGAIN: Readiness = Readiness {
+        writable: false,
+        read_to_end: true,
+    };
+}
+
 /// Something due at a deadline.
 pub(crate) enum Due<T> {
     Start(usize),
@@ -140,6 +158,8 @@ pub(crate) struct Runtime<'a, M: Machine> {
     pub(crate) scratch: Vec<u8>,
     wire: Vec<u8>,
     effects: Vec<EffectOf<M>>,
+    /// Frames read from a connection, before they are handed to its node.
+    pub(crate) frames: Vec<Result<M::Msg, sim::CodecError>>,
     pub(crate) next_conn: u64,
     /// Sockets with more to read after their fair share.
     pub(crate) ready: VecDeque<Token>,
@@ -212,6 +232,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
             scratch: vec![0; CHUNK],
             wire: Vec::new(),
             effects: Vec::new(),
+            frames: Vec::new(),
             next_conn: 0,
             ready: VecDeque::new(),
             dirty: Vec::new(),
@@ -369,7 +390,13 @@ impl<'a, M: Machine> Runtime<'a, M> {
                     }
                     continue;
                 }
-                self.on_ready(token, event.is_writable() || event.is_error());
+                let readiness = Readiness {
+                    writable: event.is_writable() || event.is_error(),
+                    // The peer closed or reset: a short read is no proof
+                    // that nothing is left (the end itself is).
+                    read_to_end: event.is_read_closed() || event.is_error(),
+                };
+                self.on_ready(token, readiness);
                 if self.done.is_some() {
                     break;
                 }
@@ -379,7 +406,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
                     break;
                 }
                 if let Some(token) = self.ready.pop_front() {
-                    self.on_ready(token, false);
+                    self.on_ready(token, Readiness::AGAIN);
                 }
             }
             self.flush_dirty();
@@ -394,7 +421,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
     }
 
     /// Handles readiness of one source.
-    fn on_ready(&mut self, token: Token, writable: bool) {
+    fn on_ready(&mut self, token: Token, readiness: Readiness) {
         match self.sources.get(token.0) {
             Some(Source::Udp { node, .. }) => {
                 let node = *node;
@@ -404,7 +431,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
                 let node = *node;
                 self.accept(token, node);
             }
-            Some(Source::Conn(_)) => self.conn_ready(token, writable),
+            Some(Source::Conn(_)) => self.conn_ready(token, readiness),
             _ => {}
         }
     }

@@ -12,10 +12,10 @@
 
 use crate::event::LogKind;
 use crate::frames::FrameReader;
-use crate::runtime::{Due, Input, Life, Runtime, Source, CHUNK, FAIR_SHARE};
+use crate::runtime::{Due, Input, Life, Readiness, Runtime, Source, CHUNK, FAIR_SHARE};
 use mio::net::TcpStream;
 use mio::{Interest, Token};
-use sim::{CodecError, Connection, DropCause, Machine};
+use sim::{Connection, DropCause, Machine};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
@@ -270,7 +270,7 @@ impl<M: Machine> Runtime<'_, M> {
             }
             self.input(node, Input::Conn(peer, Connection::Established));
             // Bytes may already be waiting.
-            self.conn_ready(conn_token, false);
+            self.conn_ready(conn_token, Readiness::AGAIN);
             if self.done.is_some() {
                 return;
             }
@@ -278,7 +278,7 @@ impl<M: Machine> Runtime<'_, M> {
     }
 
     /// Readiness of a connection: completes a connect, reads, writes.
-    pub(crate) fn conn_ready(&mut self, token: Token, writable: bool) {
+    pub(crate) fn conn_ready(&mut self, token: Token, readiness: Readiness) {
         let Some(conn) = conn_mut(&mut self.sources, token) else {
             return;
         };
@@ -304,15 +304,20 @@ impl<M: Machine> Runtime<'_, M> {
             self.counters.connections_opened += 1;
             self.flush(token);
             self.input(node, Input::Conn(peer, Connection::Established));
-        } else if writable {
+        } else if readiness.writable {
             self.flush(token);
         }
-        self.read(token);
+        self.read(token, readiness.read_to_end);
     }
 
     /// Reads a fair share from a connection, delivering whole frames.
-    fn read(&mut self, token: Token) {
-        let mut batch: Vec<Result<M::Msg, CodecError>> = Vec::new();
+    ///
+    /// A read shorter than the buffer emptied the socket: the poll is
+    /// edge-triggered and announces any byte that arrives after it, so the
+    /// loop does not spend a system call to hear "would block" (unless
+    /// `to_end`: the peer closed, and the end must be read too).
+    fn read(&mut self, token: Token, to_end: bool) {
+        let mut batch = std::mem::take(&mut self.frames);
         let mut end: Option<(End, Option<(LogKind, String)>)> = None;
         let mut more = false;
         let (node, peer);
@@ -368,6 +373,9 @@ impl<M: Machine> Runtime<'_, M> {
                         }
                         self.counters.peak_buffered =
                             self.counters.peak_buffered.max(self.buffered as u64);
+                        if n < CHUNK && !to_end {
+                            break;
+                        }
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -378,7 +386,7 @@ impl<M: Machine> Runtime<'_, M> {
                 }
             }
         }
-        for item in batch {
+        for item in batch.drain(..) {
             match item {
                 Ok(msg) => self.input(node, Input::Msg(peer, msg)),
                 Err(e) => {
@@ -387,6 +395,7 @@ impl<M: Machine> Runtime<'_, M> {
                 }
             }
         }
+        self.frames = batch;
         match end {
             Some((how, why)) => {
                 if let Some((kind, why)) = why {
@@ -435,9 +444,15 @@ impl<M: Machine> Runtime<'_, M> {
                     break;
                 }
                 Ok(n) => {
+                    let short = conn.out_start + n < conn.out.len();
                     conn.out_start += n;
                     conn.written += n as u64;
                     self.buffered = self.buffered.saturating_sub(n);
+                    // The socket's buffer is full: the poll says when it
+                    // has room again.
+                    if short {
+                        break;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
