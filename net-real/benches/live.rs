@@ -3,8 +3,16 @@
 //! process per node, and the lateness distribution of real timers.
 //!
 //! Hot-potato runs with tokens that never retire for a fixed time; the rate is
-//! deliveries divided by the run's wall time. Child processes are this binary
-//! re-run with `NET_REAL_BENCH_CHILD` set.
+//! deliveries divided by the run's wall time. Each line also gives the CPU
+//! time (user + system, all threads, from `/proc/self/stat`) per delivery:
+//! on a shared machine the rate follows the CPU other work leaves us, the
+//! CPU per message much less so. Child processes are this binary re-run
+//! with `NET_REAL_BENCH_CHILD` set.
+//!
+//! `cargo bench -p net-real -- udp tcp` runs only the cases named: `timers`,
+//! `udp`, `udp-threads` (two event loops), `udp-procs` (one process per
+//! node), the same three for `tcp`, and `scale` (100 TCP and 1,000 UDP
+//! nodes, one and two loops, threads and peak RSS).
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
 use protocols::hot_potato::{HotPotato, Params, Token};
@@ -300,7 +308,16 @@ fn at_scale(transport: Transport, nodes: usize, tokens: u32, loops: usize) {
 }
 
 /// The cases `cargo bench -p net-real -- CASE...` can name; none: all.
-const CASES: [&str; 6] = ["timers", "udp", "udp-procs", "tcp", "tcp-procs", "scale"];
+const CASES: [&str; 8] = [
+    "timers",
+    "udp",
+    "udp-threads",
+    "udp-procs",
+    "tcp",
+    "tcp-threads",
+    "tcp-procs",
+    "scale",
+];
 
 fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
@@ -334,9 +351,10 @@ fn main() {
     }
     for transport in [Transport::Udp, Transport::Tcp] {
         if wanted(&transport.to_string()) {
-            for threads in [1, 2] {
-                in_process(transport, threads);
-            }
+            in_process(transport, 1);
+        }
+        if wanted(&format!("{transport}-threads")) {
+            in_process(transport, 2);
         }
         if wanted(&format!("{transport}-procs")) {
             per_process(transport);

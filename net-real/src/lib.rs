@@ -7,8 +7,9 @@
 //! - **One event loop** (`mio`) on the calling thread drives every local node:
 //!   non-blocking sockets, one deadline heap for every timer, injected delay,
 //!   scheduled fault and late start. Threads: one, whatever the node and
-//!   connection counts. A [`Stop`] (Ctrl-C, SIGTERM, another thread) wakes
-//!   the loop at once.
+//!   connection counts, or [`ClusterConfig::threads`] event loops sharing
+//!   the nodes. A [`Stop`] (Ctrl-C, SIGTERM, another thread) wakes the
+//!   loop at once. Timers fire to a fraction of a millisecond.
 //! - **UDP**: one datagram per message; a message too big for one datagram
 //!   is a `wire_check` drop (logged), never truncated.
 //! - **TCP**: messages framed by the [`sim::Codec`], read incrementally (a
