@@ -15,21 +15,27 @@
 //! (`examples/leader-lease/` is a complete example.)
 
 pub mod bench;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod failure;
 pub mod html;
 pub mod json_place;
 pub mod live;
+pub mod output;
 #[cfg(feature = "proptest")]
 pub mod proptest_support;
 pub mod registry;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod shard;
+pub mod shiviz;
 pub mod shrink;
+pub mod swarm;
 pub mod sweep;
 pub mod tools;
+pub mod trace_out;
 
 use clap::Parser;
 use cli::{BenchCommand, Cli, Command};
@@ -76,6 +82,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Sweep(args) => commands::sweep::run(&args),
+        Command::Merge(args) => commands::merge::run(&args),
         Command::Replay(args) => commands::replay::run(&args),
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),

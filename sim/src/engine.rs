@@ -19,6 +19,8 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Debug, Write as _};
 use std::hash::Hash;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 type Factory<M> = Box<dyn Fn() -> M>;
 
@@ -111,6 +113,10 @@ pub struct Simulation<M: Machine> {
     prepared: bool,
     stopped: Option<StopReason>,
     violation: Option<Violation>,
+    /// Why the run cannot go on (budget exceeded, interrupted).
+    failed: Option<String>,
+    /// Set from outside (a signal handler) to stop the run with an error.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl<M: Machine> Simulation<M> {
@@ -143,6 +149,8 @@ impl<M: Machine> Simulation<M> {
             prepared: false,
             stopped: None,
             violation: None,
+            failed: None,
+            cancel: None,
         }
     }
 
@@ -333,11 +341,16 @@ impl<M: Machine> Simulation<M> {
         Ok(())
     }
 
-    /// Runs until a stop condition; returns the report.
+    /// Runs until a stop condition; returns the report. Fails if the run
+    /// exceeds its [`crate::Budget`] ("budget exceeded: ...") or is cancelled
+    /// (see [`Simulation::set_cancel`]).
     pub fn run(&mut self) -> Result<Report, String> {
         self.prepare()?;
         while self.stopped.is_none() {
             self.step_inner(None);
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
         }
         Ok(self.finish())
     }
@@ -347,14 +360,71 @@ impl<M: Machine> Simulation<M> {
     pub fn run_until(&mut self, until: Time) -> Result<(), String> {
         self.prepare()?;
         while self.stopped.is_none() && self.step_inner(Some(until.0)) {}
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if self.stopped.is_none() {
             self.now = self.now.max(until.0);
         }
         Ok(())
     }
 
+    /// Stops the run (with the error "interrupted") soon after `flag` is set.
+    pub fn set_cancel(&mut self, flag: Arc<AtomicBool>) {
+        self.cancel = Some(flag);
+    }
+
+    /// Bytes the engine's growing state takes, estimated (see [`crate::Budget`]).
+    pub fn footprint_bytes(&self) -> u64 {
+        let observations = self.observations.capacity() * std::mem::size_of::<Observed<M::Obs>>();
+        let decisions = std::mem::size_of_val(self.network.recorded());
+        let trace = match &self.trace {
+            Some(TraceSink::Memory(v)) => v.capacity() * (std::mem::size_of::<TraceEvent>() + 64),
+            _ => 0,
+        };
+        self.queue.footprint_bytes() + (observations + decisions + trace) as u64
+    }
+
+    /// Every [`crate::Budget::CHECK_EVERY`] events: the budget and the cancel flag.
+    fn over_budget(&self) -> Option<String> {
+        let events = self.counters.events;
+        if events == 0 || !events.is_multiple_of(crate::Budget::CHECK_EVERY) {
+            return None;
+        }
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Some("interrupted".to_string());
+        }
+        let budget = self.config.budget;
+        if events >= budget.events {
+            return Some(format!(
+                "budget exceeded: {events} events processed at {} virtual, the budget is {} events (raise it with --budget-events)",
+                Time(self.now),
+                budget.events
+            ));
+        }
+        let bytes = self.footprint_bytes();
+        if bytes > budget.memory_bytes {
+            return Some(format!(
+                "budget exceeded: the run holds about {:.1} MB at {} virtual ({} events), the budget is {} MB (raise it with --budget-memory)",
+                bytes as f64 / f64::from(1 << 20),
+                Time(self.now),
+                events,
+                budget.memory_bytes >> 20
+            ));
+        }
+        None
+    }
+
     /// Processes one event; false if the next event is after `until`.
     fn step_inner(&mut self, until: Option<u64>) -> bool {
+        if let Some(e) = self.over_budget() {
+            self.failed = Some(e);
+            return false;
+        }
         let limit = self.config.stop.duration.map_or(u64::MAX, |d| d.nanos());
         if let Some(max) = self.config.stop.max_events {
             if self.counters.events >= max {
@@ -696,16 +766,7 @@ impl<M: Machine> Simulation<M> {
             Err(cause) => self.drop_msg(from, to, id, cause, &msg),
             Ok(Fate::Drop) => self.drop_msg(from, to, id, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg);
             }
             Ok(Fate::Duplicate {
                 latency_ns,
@@ -723,28 +784,25 @@ impl<M: Machine> Simulation<M> {
                         summarize(&msg),
                     );
                 }
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg: msg.clone(),
-                    },
-                );
-                self.queue.push(
-                    self.now + second_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        id,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg.clone());
+                self.schedule_delivery(self.now + second_ns, from, to, 0, id, msg);
             }
         }
+    }
+
+    /// Queues the delivery of `msg` (message `id`) on `from -> to` at `at`
+    /// (`conn`: its stream connection, 0 for a datagram).
+    fn schedule_delivery(&mut self, at: u64, from: u32, to: u32, conn: u32, id: u64, msg: M::Msg) {
+        self.queue.push(
+            at,
+            Ev::Deliver {
+                from,
+                to,
+                conn,
+                id,
+                msg,
+            },
+        );
     }
 
     // ----- stream connections -----
@@ -828,16 +886,7 @@ impl<M: Machine> Simulation<M> {
         let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
         conn.last_at[dir] = at;
         let conn = conn.id;
-        self.queue.push(
-            at,
-            Ev::Deliver {
-                from,
-                to,
-                conn,
-                id,
-                msg,
-            },
-        );
+        self.schedule_delivery(at, from, to, conn, id, msg);
     }
 
     /// `node` closes its connection with `peer`: the peer sees it closed
@@ -1186,7 +1235,7 @@ fn wire_round_trip<T>(codec: &dyn Codec<Msg = T>, msg: &T) -> Result<T, String> 
     }
 }
 
-/// `Debug` of a value, cut at [`SUMMARY_LIMIT`] characters without formatting the rest.
+/// `Debug` of a value, cut at 240 characters without formatting the rest.
 pub fn summarize<T: Debug + Hash>(value: &T) -> String {
     struct Bounded(String);
     impl fmt::Write for Bounded {

@@ -98,6 +98,13 @@ impl<M: Machine> EventQueue<M> {
         Some(Entry { time, ev })
     }
 
+    /// Bytes the queue holds (payload slots and their keys), for the run's
+    /// memory budget. Heap data inside messages is not counted.
+    pub fn footprint_bytes(&self) -> u64 {
+        let slot = std::mem::size_of::<Option<Ev<M>>>() + 16;
+        (self.slab.capacity() * slot + self.free.capacity() * 4) as u64
+    }
+
     /// Messages still in the queue (order-independent count).
     pub fn deliveries(&self) -> u64 {
         self.keys

@@ -112,6 +112,15 @@ impl Window {
     }
 }
 
+/// Takes trace events one by one as the run makes them (e.g. to write
+/// another format while the run goes).
+pub trait EventSink {
+    /// Takes one event.
+    fn record(&mut self, event: TraceEvent) -> std::io::Result<()>;
+    /// The run is over: write out what is buffered.
+    fn finish(&mut self) -> std::io::Result<()>;
+}
+
 /// Where trace events go.
 pub enum TraceSink {
     /// JSON lines to a writer.
@@ -123,6 +132,10 @@ pub enum TraceSink {
     /// Keep the events of a time window, up to a limit; kept after the run
     /// like [`TraceSink::Memory`].
     Window(Window),
+    /// Hand every event to an [`EventSink`]. Like a kept sink, it is left
+    /// after the run for the caller to take back and [`TraceSink::finish`],
+    /// which reports its errors.
+    Custom(Box<dyn EventSink>),
 }
 
 impl TraceSink {
@@ -148,13 +161,17 @@ impl TraceSink {
                 w.record(event);
                 Ok(())
             }
+            TraceSink::Custom(sink) => sink.record(event),
         }
     }
 
-    /// Whether the sink keeps its events after the run (they are not the
-    /// "last events before a violation").
+    /// Whether the sink stays attached after the run for the caller to take
+    /// back (its events are not the "last events before a violation").
     pub fn keeps(&self) -> bool {
-        matches!(self, TraceSink::Memory(_) | TraceSink::Window(_))
+        matches!(
+            self,
+            TraceSink::Memory(_) | TraceSink::Window(_) | TraceSink::Custom(_)
+        )
     }
 
     /// Flushes a writer; returns the events kept in memory, if any.
@@ -167,6 +184,7 @@ impl TraceSink {
             TraceSink::Memory(v) => Ok(v),
             TraceSink::Tail(_, q) => Ok(q.into()),
             TraceSink::Window(w) => Ok(w.events),
+            TraceSink::Custom(mut sink) => sink.finish().map(|()| Vec::new()),
         }
     }
 }

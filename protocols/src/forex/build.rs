@@ -15,6 +15,9 @@ use std::net::SocketAddr;
 pub const PROVIDER_PORT: u16 = 50403;
 /// The port simulated subscribers listen on.
 pub const SUBSCRIBER_PORT: u16 = 50404;
+/// Shortest period a scenario may give a lease, renewal, silence, expiry or
+/// publishing interval (1 ms): shorter ones only burn the event budget.
+pub const MIN_PERIOD: std::time::Duration = std::time::Duration::from_millis(1);
 /// Nodes in a scenario that does not say: a provider and one subscriber.
 pub const DEFAULT_NODES: usize = 2;
 
@@ -56,6 +59,32 @@ pub struct ScenarioParams {
     /// How long after the last fault every subscriber must be served (default 10 s).
     #[serde(default = "default_served_within")]
     pub served_within: Dur,
+    /// Provider: publish to the address written in a subscription, not to
+    /// its source (the course's protocol; trusted networks only).
+    #[serde(default)]
+    pub register_named: bool,
+    /// Provider: most subscribers at once (default 1024, at most 1,000,000).
+    #[serde(default = "default_max_subscribers")]
+    pub max_subscribers: usize,
+    /// Provider: most subscribers on one host (default 16).
+    #[serde(default = "default_max_per_host")]
+    pub max_per_host: usize,
+    /// Provider: new subscriptions per second (default 64, at least 1).
+    #[serde(default = "default_subscribe_rate")]
+    pub subscribe_rate: u32,
+    /// Subscribers: take quotes from any address, not only the provider's.
+    #[serde(default)]
+    pub quotes_from_any: bool,
+}
+
+fn default_max_subscribers() -> usize {
+    super::SubscriptionLimits::default().max_subscribers
+}
+fn default_max_per_host() -> usize {
+    super::SubscriptionLimits::default().per_host
+}
+fn default_subscribe_rate() -> u32 {
+    super::SubscriptionLimits::default().new_per_second
 }
 
 fn default_lease() -> Dur {
@@ -95,12 +124,21 @@ impl ScenarioParams {
             ("publish_every", self.publish_every),
             ("expiry", self.expiry),
         ] {
-            if d.0.is_zero() {
-                return Err(format!("params.{name}: must be longer than 0s"));
+            if d.0 < MIN_PERIOD {
+                return Err(format!(
+                    "params.{name}: {d} is shorter than the shortest allowed, {}",
+                    Dur(MIN_PERIOD)
+                ));
             }
         }
+        if self.subscribe_rate == 0 || self.max_subscribers > 1_000_000 {
+            return Err(
+                "params.subscribe_rate/max_subscribers: the rate must be at least 1 per second and at most 1000000 subscribers"
+                    .to_string(),
+            );
+        }
         if let Some(r) = self.renew_every {
-            if r.0.is_zero() || r >= self.lease {
+            if r.0 < MIN_PERIOD || r >= self.lease {
                 return Err(format!(
                     "params.renew_every: {r} must be above 0s and shorter than the lease ({})",
                     self.lease
@@ -116,6 +154,16 @@ impl ScenarioParams {
             layout: self.layout,
             lease: self.lease.0,
             publish_every: self.publish_every.0,
+            register: if self.register_named {
+                super::Register::Named
+            } else {
+                super::Register::Source
+            },
+            limits: super::SubscriptionLimits {
+                max_subscribers: self.max_subscribers,
+                per_host: self.max_per_host,
+                new_per_second: self.subscribe_rate,
+            },
         }
     }
 
@@ -130,6 +178,7 @@ impl ScenarioParams {
         c.tolerance = self.tolerance;
         c.future_limit = self.future_limit.0;
         c.bug = self.bug;
+        c.quotes_from_any = self.quotes_from_any;
         c
     }
 }

@@ -2,7 +2,7 @@
 //! (Lab 3), over UDP.
 //!
 //! A [`Provider`] takes 6-byte subscriptions (an IPv4 address and a
-//! big-endian port: it publishes to *that* address), keeps a lease per
+//! big-endian port), keeps a lease per
 //! subscriber, and every second sends each one a datagram of 1–50 quote
 //! records in layout A or B ([`records`]). Its prices follow the course's
 //! model ([`price_model`]): reference rates on a random walk, ~10% of
@@ -14,6 +14,15 @@
 //! timestamp by its own clock, and runs Bellman-Ford from USD over the rate
 //! graph ([`arbitrage`]) after every datagram, reporting a negative cycle as
 //! the course printed it ([`events::render`]).
+//!
+//! UDP trust: by default a provider publishes to a subscription datagram's
+//! own source address, not to the address written in it ([`Register`]: a
+//! forged subscription cannot aim the feed at a third party), and limits
+//! subscriptions in number, per host and per second ([`SubscriptionLimits`]);
+//! a subscriber takes quotes only from the provider it subscribed to
+//! (`quotes_from_any` relaxes that for NAT set-ups). Scenario parameters
+//! `register_named`, `max_subscribers`, `max_per_host`, `subscribe_rate`
+//! and `quotes_from_any` set these.
 //!
 //! Properties ([`properties`]) judge the subscriber against an independent
 //! model of the quotes it was sent and a brute-force oracle ([`oracle`]):
@@ -47,12 +56,13 @@ pub mod records;
 mod subscriber;
 
 pub use build::{
-    node_count, ForexProtocol, ScenarioParams, DEFAULT_NODES, PROVIDER_PORT, SUBSCRIBER_PORT,
+    node_count, ForexProtocol, ScenarioParams, DEFAULT_NODES, MIN_PERIOD, PROVIDER_PORT,
+    SUBSCRIBER_PORT,
 };
 pub use codec::{ForexCodec, Msg};
 pub use events::{render, Event, Rejection};
 pub use node::{ForexNode, ForexTimer};
-pub use provider::{Provider, ProviderConfig};
+pub use provider::{Provider, ProviderConfig, Register, SubscriptionLimits};
 pub use records::{Currency, Layout, Market, Quote};
 pub use subscriber::{
     is_stale, Bug, Subscriber, SubscriberConfig, SubscriberCounters, RENEWALS_PER_LEASE,

@@ -108,6 +108,14 @@ pub trait FromPickle: Sized {
             text: text.to_owned(),
         })
     }
+
+    /// The message for raw non-pickle bytes (one line on streams). By
+    /// default [`FromPickle::from_text_reply`] of the bytes as text; a type
+    /// that must answer the exact bytes (as the course's GCD quotes them)
+    /// overrides this.
+    fn from_raw(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_text_reply(&String::from_utf8_lossy(bytes))
+    }
 }
 
 /// A [`Codec`] writing Python protocol-4 pickles of `M`'s [`Value`]s.
@@ -168,7 +176,7 @@ impl<M: ToPickle + FromPickle> Codec for PickleCodec<M> {
     fn decode(&self, bytes: &[u8]) -> Result<M, CodecError> {
         let decoded = match decode_with(bytes, &self.limits) {
             Ok(value) => M::from_pickle(&value),
-            Err(Error::NotPickle { .. }) => M::from_text_reply(&String::from_utf8_lossy(bytes)),
+            Err(Error::NotPickle { .. }) => M::from_raw(bytes),
             Err(e) => Err(e),
         };
         decoded.map_err(codec_error)

@@ -1,12 +1,21 @@
 //! One module per verb; each returns an [`Exit`] or an error message (exit 2).
 
+#[deny(clippy::print_stdout)]
 pub mod bench;
+#[deny(clippy::print_stdout)]
 pub mod list;
 pub mod live;
+#[deny(clippy::print_stdout)]
+pub mod merge;
+#[deny(clippy::print_stdout)]
 pub mod replay;
+#[deny(clippy::print_stdout)]
 pub mod run;
+#[deny(clippy::print_stdout)]
 pub mod show;
+#[deny(clippy::print_stdout)]
 pub mod shrink;
+#[deny(clippy::print_stdout)]
 pub mod sweep;
 
 use std::process::ExitCode;
@@ -38,7 +47,7 @@ impl From<Exit> for ExitCode {
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    println!("{text}");
+    crate::outln!("{text}");
     Ok(())
 }
 

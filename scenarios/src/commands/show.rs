@@ -81,15 +81,15 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
         crate::html::write_failure(&args.file, &file, &args.html, true)?;
         return Ok(Exit::Ok);
     }
-    println!(
+    crate::outln!(
         "failure    {} at {} (seed {}, found with {})",
         file.property,
         Time(file.time_ns),
         file.seed,
         file.origin
     );
-    println!("           {}", file.message);
-    println!(
+    crate::outln!("           {}", file.message);
+    crate::outln!(
         "scenario   {}, {} nodes, duration {}",
         s.protocol,
         replayed.sim.node_count(),
@@ -98,17 +98,19 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
             .map_or("unlimited".to_string(), |d| d.to_string())
     );
     if s.faults.is_empty() {
-        println!("faults     none");
+        crate::outln!("faults     none");
     } else {
-        println!("faults     {}", s.faults.len());
+        crate::outln!("faults     {}", s.faults.len());
         for f in &s.faults {
-            println!("  at {:<10} {}", f.at.to_string(), describe_fault(&f.fault));
+            crate::outln!("  at {:<10} {}", f.at.to_string(), describe_fault(&f.fault));
         }
     }
     let c = file.counts();
-    println!(
+    crate::outln!(
         "network    {} drops, {} duplicates, {} other delays",
-        c.drops, c.duplicates, c.delays
+        c.drops,
+        c.duplicates,
+        c.delays
     );
     for d in file.decisions.iter().take(DECISIONS_SHOWN) {
         let what = match d.fate {
@@ -119,25 +121,27 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
                 second_ns,
             } => format!("duplicated ({} and {})", ns(latency_ns), ns(second_ns)),
         };
-        println!(
+        crate::outln!(
             "  message #{} from node {} to node {}: {what}",
-            d.msg.n, d.msg.from, d.msg.to
+            d.msg.n,
+            d.msg.from,
+            d.msg.to
         );
     }
     if file.decisions.len() > DECISIONS_SHOWN {
-        println!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
+        crate::outln!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
     }
     match &replayed.report.violation {
         Some(v) if v.property == file.property => {
-            println!("last {} events before the violation:", last.len());
+            crate::outln!("last {} events before the violation:", last.len());
             for e in &last {
-                println!("  {}", describe_event(e));
+                crate::outln!("  {}", describe_event(e));
             }
         }
-        Some(v) => println!("the replay fails {} instead", v.property),
-        None => println!("the replay no longer fails"),
+        Some(v) => crate::outln!("the replay fails {} instead", v.property),
+        None => crate::outln!("the replay no longer fails"),
     }
-    println!("reproduce: {again}");
+    crate::outln!("reproduce: {again}");
     crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(Exit::Ok)
 }
@@ -219,25 +223,25 @@ fn show_trace(args: &ShowArgs) -> Result<Exit, String> {
         }))?;
         return Ok(Exit::Ok);
     }
-    println!(
+    crate::outln!(
         "trace      {} events from {} to {}",
         events,
         Time(first_ns.unwrap_or(0)),
         Time(last_ns)
     );
     let kinds: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!("kinds      {}", kinds.join(", "));
-    println!("faults     {}", faults.len());
+    crate::outln!("kinds      {}", kinds.join(", "));
+    crate::outln!("faults     {}", faults.len());
     for f in &faults {
-        println!(
+        crate::outln!(
             "  t={} {}",
             Time(f["time_ns"].as_u64().unwrap_or(0)),
             f["summary"].as_str().unwrap_or("")
         );
     }
-    println!("last {} events:", last.len());
+    crate::outln!("last {} events:", last.len());
     for e in &last {
-        println!(
+        crate::outln!(
             "  t={} {} at node {} {}",
             Time(e["time_ns"].as_u64().unwrap_or(0)),
             e["kind"].as_str().unwrap_or("?"),

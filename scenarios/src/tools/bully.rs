@@ -24,8 +24,8 @@ pub enum BullyCommand {
 /// `dsim bully run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The GCD, as HOST:PORT (an IP address).
-    #[arg(long)]
+    /// The GCD, as HOST:PORT (an IP address or localhost).
+    #[arg(long, value_parser = protocols::gcd::parse_host_port)]
     pub gcd: SocketAddr,
     /// Days until the birthday (first part of the identity).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
@@ -36,7 +36,7 @@ pub struct RunArgs {
     /// Address to listen on (port 0: any free port).
     #[arg(long, default_value_t = SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))]
     pub listen: SocketAddr,
-    /// Message names of a course year: f19, f23 or f24.
+    /// A course year's dialect: f19, f23, f24, or dsim (ours: the winner named).
     #[arg(long, default_value = "f19")]
     pub profile: Profile,
     /// Encoding on the wire: json, or pickle (what the course's Python programs speak).

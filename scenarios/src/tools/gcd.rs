@@ -25,7 +25,9 @@ pub enum GcdCommand {
     )]
     Member(MemberArgs),
     /// The Lab 1 client: join the GCD, greet every member, print the replies, exit.
-    #[command(after_help = "Example:\n  dsim gcd hello 127.0.0.1:23600")]
+    #[command(
+        after_help = "Exit status: 0 every member answered; 1 the GCD could not be reached or a member failed; 2 bad usage.\n\nExample:\n  dsim gcd hello localhost:23600"
+    )]
     Hello(HelloArgs),
 }
 
@@ -77,7 +79,8 @@ pub struct MemberArgs {
 /// `dsim gcd hello`.
 #[derive(Debug, Args)]
 pub struct HelloArgs {
-    /// The GCD, as HOST:PORT (an IP address).
+    /// The GCD, as HOST:PORT (an IP address or localhost).
+    #[arg(value_parser = protocols::gcd::parse_host_port)]
     pub gcd: SocketAddr,
     /// How long to wait for each answer.
     #[arg(long, default_value = "1.5s", value_parser = duration_arg)]
@@ -154,12 +157,20 @@ fn hello(a: &HelloArgs) -> Result<Exit, String> {
     let mut node = one(book, 2, Some(Duration::from_secs(600)), &a.common);
     node.stamp = false;
     let p = params(&a.common, a.timeout);
+    let failed = std::cell::Cell::new(false);
     let report = run_one(&GcdProtocol, &p, Some(1), node, |e| {
+        if matches!(
+            e,
+            Event::JoinFailed { .. } | Event::Greeted { reply: Err(_), .. }
+        ) {
+            failed.set(true);
+        }
         matches!(e, Event::Finished { .. })
     })?;
-    match (report.stop, report.signal_exit_code()) {
-        (LiveStop::Done, _) => Ok(Exit::Ok),
-        (_, Some(code)) => Ok(Exit::Signal(code)),
+    match (report.stop, report.signal_exit_code(), failed.get()) {
+        (LiveStop::Done, _, false) => Ok(Exit::Ok),
+        (LiveStop::Done, _, true) => Ok(Exit::Violation),
+        (_, Some(code), _) => Ok(Exit::Signal(code)),
         _ => Err("the client did not finish".into()),
     }
 }
