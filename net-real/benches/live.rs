@@ -3,8 +3,16 @@
 //! process per node, and the lateness distribution of real timers.
 //!
 //! Hot-potato runs with tokens that never retire for a fixed time; the rate is
-//! deliveries divided by the run's wall time. Child processes are this binary
-//! re-run with `NET_REAL_BENCH_CHILD` set.
+//! deliveries divided by the run's wall time. Each line also gives the CPU
+//! time (user + system, all threads, from `/proc/self/stat`) per delivery:
+//! on a shared machine the rate follows the CPU other work leaves us, the
+//! CPU per message much less so. Child processes are this binary re-run
+//! with `NET_REAL_BENCH_CHILD` set.
+//!
+//! `cargo bench -p net-real -- udp tcp` runs only the cases named: `timers`,
+//! `udp`, `udp-threads` (two event loops), `udp-procs` (one process per
+//! node), the same three for `tcp`, and `scale` (100 TCP and 1,000 UDP
+//! nodes, one and two loops, threads and peak RSS).
 
 use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
 use protocols::hot_potato::{HotPotato, Params, Token};
@@ -29,13 +37,53 @@ fn potato(i: usize, book: &[SocketAddr]) -> HotPotato {
     )
 }
 
-/// Runs the nodes `local` of `book` for `RUN`; returns (delivered, wall seconds).
+/// CPU seconds (user + system) this process has used so far, all threads:
+/// fields 14 and 15 of `/proc/self/stat`, in clock ticks of 1/100 s.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// What one run measured.
+struct Measured {
+    delivered: u64,
+    /// Wall seconds of the run.
+    secs: f64,
+    /// CPU seconds the run's process used (user + system).
+    cpu: f64,
+}
+
+impl Measured {
+    /// `msg/s` over wall time, and CPU microseconds per message: the
+    /// second does not depend on how much CPU other work left us.
+    fn rates(&self) -> String {
+        format!(
+            "{} deliveries in {:.2} s = {:.0} msg/s; {:.2} CPU s = {:.2} us CPU/msg",
+            self.delivered,
+            self.secs,
+            self.delivered as f64 / self.secs,
+            self.cpu,
+            self.cpu * 1e6 / self.delivered.max(1) as f64
+        )
+    }
+}
+
+/// Runs the nodes `local` of `book` for `RUN` on `threads` event loops.
 fn run_potato(
     transport: Transport,
     book: Vec<SocketAddr>,
     local: Option<Vec<usize>>,
-) -> (u64, f64) {
+    threads: usize,
+) -> Measured {
     let mut config = ClusterConfig::loopback(transport, book.len());
+    config.threads = threads;
     config.addrs = book;
     // One process per node: give every process time to bind before tokens fly.
     if local.is_some() {
@@ -43,25 +91,28 @@ fn run_potato(
     }
     config.local = local;
     config.duration = RUN;
+    let cpu = cpu_secs();
     let report = run_cluster(config, potato, JsonCodec::<Token>::new(), |_| {
         Flow::Continue
     })
     .expect("cluster starts");
-    (
-        report.counters.sim.delivered,
-        report.wall_time.as_secs_f64(),
-    )
+    Measured {
+        delivered: report.counters.sim.delivered,
+        secs: report.wall_time.as_secs_f64(),
+        cpu: cpu_secs() - cpu,
+    }
 }
 
-fn in_process(transport: Transport) {
-    let (delivered, secs) = run_potato(
+fn in_process(transport: Transport, threads: usize) {
+    let m = run_potato(
         transport,
         ClusterConfig::loopback(transport, NODES).addrs,
         None,
+        threads,
     );
     println!(
-        "hot-potato {transport} one process, {NODES} nodes x {TOKENS} tokens: {delivered} deliveries in {secs:.2} s = {:.0} msg/s",
-        delivered as f64 / secs
+        "hot-potato {transport} one process, {threads} thread(s), {NODES} nodes x {TOKENS} tokens: {}",
+        m.rates()
     );
 }
 
@@ -90,18 +141,28 @@ fn per_process(transport: Transport) {
                 .expect("spawn")
         })
         .collect();
-    let mut total = 0u64;
-    let mut secs: f64 = 0.0;
+    let mut total = Measured {
+        delivered: 0,
+        secs: 0.0,
+        cpu: 0.0,
+    };
     for child in children {
         let out = child.wait_with_output().expect("child");
         let text = String::from_utf8_lossy(&out.stdout);
         let mut fields = text.split_whitespace().skip(1);
-        total += fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
-        secs = secs.max(fields.next().and_then(|f| f.parse().ok()).unwrap_or(0.0));
+        let mut next = || {
+            fields
+                .next()
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        total.delivered += next() as u64;
+        total.secs = total.secs.max(next());
+        total.cpu += next();
     }
     println!(
-        "hot-potato {transport} one process per node, {NODES} nodes x {TOKENS} tokens: {total} deliveries in {secs:.2} s = {:.0} msg/s",
-        total as f64 / secs
+        "hot-potato {transport} one process per node, {NODES} nodes x {TOKENS} tokens: {}",
+        total.rates()
     );
 }
 
@@ -113,8 +174,8 @@ fn child(spec: &str) {
         .split(',')
         .map(|a| a.parse().expect("addr"))
         .collect();
-    let (delivered, secs) = run_potato(transport, book, Some(vec![index]));
-    println!("DELIVERED {delivered} {secs}");
+    let m = run_potato(transport, book, Some(vec![index]), 1);
+    println!("DELIVERED {} {} {}", m.delivered, m.secs, m.cpu);
 }
 
 /// Sets a timer of a varying length again and again; observes how late each fired.
@@ -155,6 +216,7 @@ fn timer_lateness() {
     let mut config = ClusterConfig::loopback(Transport::Udp, 4);
     config.duration = RUN;
     let mut late = Vec::new();
+    let cpu = cpu_secs();
     run_cluster(
         config,
         |_, _| Ticker {
@@ -173,11 +235,13 @@ fn timer_lateness() {
     late.sort_unstable();
     let pct = |p: f64| late[((late.len() - 1) as f64 * p) as usize] as f64 / 1e3;
     println!(
-        "timer lateness, 4 nodes, {} timers of 0.5-2 ms: median {:.0} us, p99 {:.0} us, max {:.0} us",
+        "timer lateness, 4 nodes, {} timers of 0.5-2 ms: median {:.0} us, p99 {:.0} us, max {:.0} us; {:.2} CPU s in {:.0} s",
         late.len(),
         pct(0.5),
         pct(0.99),
-        pct(1.0)
+        pct(1.0),
+        cpu_secs() - cpu,
+        RUN.as_secs_f64()
     );
 }
 
@@ -191,13 +255,27 @@ fn proc_status(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// `nodes` nodes in this process for `RUN`: msg/s, the process's threads
-/// during the run, and its peak RSS so far.
-fn at_scale(transport: Transport, nodes: usize, tokens: u32) {
+/// `nodes` nodes in this process on `loops` event loops for `RUN`: msg/s,
+/// the process's threads during the run, and its peak RSS.
+fn at_scale(transport: Transport, nodes: usize, tokens: u32, loops: usize) {
     net_real::raise_open_file_limit();
     let mut config = ClusterConfig::loopback(transport, nodes);
     config.duration = RUN;
-    let mut threads = 0;
+    config.threads = loops;
+    // Threads are sampled by a thread of the bench's own (not counted).
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let running = running.clone();
+        std::thread::spawn(move || {
+            let mut most = 0;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                most = most.max(proc_status("Threads:").saturating_sub(1));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            most
+        })
+    };
+    let cpu = cpu_secs();
     let report = run_cluster(
         config,
         move |i, book| {
@@ -211,37 +289,85 @@ fn at_scale(transport: Transport, nodes: usize, tokens: u32) {
             )
         },
         JsonCodec::<Token>::new(),
-        |_| {
-            threads = threads.max(proc_status("Threads:"));
-            Flow::Continue
-        },
+        |_| Flow::Continue,
     )
     .expect("cluster starts");
-    let delivered = report.counters.sim.delivered;
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let threads = sampler.join().expect("sampler");
+    let m = Measured {
+        delivered: report.counters.sim.delivered,
+        secs: report.wall_time.as_secs_f64(),
+        cpu: cpu_secs() - cpu,
+    };
     println!(
-        "hot-potato {transport} one process, {nodes} nodes x {tokens} tokens: {:.0} msg/s, {threads} threads, peak RSS {} MB, {} connections",
-        delivered as f64 / report.wall_time.as_secs_f64(),
+        "hot-potato {transport} one process, {loops} loop(s), {nodes} nodes x {tokens} tokens: {}; {threads} threads, peak RSS {} MB, {} connections",
+        m.rates(),
         proc_status("VmHWM:") / 1024,
         report.counters.connections_opened
     );
 }
 
+/// The cases `cargo bench -p net-real -- CASE...` can name; none: all.
+const CASES: [&str; 8] = [
+    "timers",
+    "udp",
+    "udp-threads",
+    "udp-procs",
+    "tcp",
+    "tcp-threads",
+    "tcp-procs",
+    "scale",
+];
+
 fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         return child(&spec);
     }
-    if std::env::args().any(|a| a == "scale") {
-        at_scale(Transport::Tcp, 100, 10);
-        at_scale(Transport::Udp, 1000, 2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Peak RSS is per process: each scale run goes in a fresh one.
+    if let Some(k) = args.iter().position(|a| a == "scale-run") {
+        let loops = args.get(k + 1).and_then(|a| a.parse().ok()).unwrap_or(1);
+        match args.get(k + 2).map(String::as_str) {
+            Some("tcp") => at_scale(Transport::Tcp, 100, 10, loops),
+            _ => at_scale(Transport::Udp, 1000, 2, loops),
+        }
         return;
     }
-    // `cargo bench` passes `--bench`; other arguments filter nothing here.
-    timer_lateness();
-    for transport in [Transport::Udp, Transport::Tcp] {
-        in_process(transport);
-        per_process(transport);
+    // `cargo bench` passes `--bench`; any other argument names a case.
+    let named: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    for name in &named {
+        if !CASES.contains(name) {
+            eprintln!("unknown case `{name}`; cases: {}", CASES.join(", "));
+            std::process::exit(2);
+        }
     }
-    // Peak RSS is per process: the scale runs go in a fresh one each.
-    let exe = std::env::current_exe().expect("bench binary");
-    let _ = Command::new(exe).arg("scale").status();
+    let wanted = |case: &str| named.is_empty() || named.contains(&case);
+    if wanted("timers") {
+        timer_lateness();
+    }
+    for transport in [Transport::Udp, Transport::Tcp] {
+        if wanted(&transport.to_string()) {
+            in_process(transport, 1);
+        }
+        if wanted(&format!("{transport}-threads")) {
+            in_process(transport, 2);
+        }
+        if wanted(&format!("{transport}-procs")) {
+            per_process(transport);
+        }
+    }
+    if wanted("scale") {
+        let exe = std::env::current_exe().expect("bench binary");
+        for transport in ["tcp", "udp"] {
+            for loops in ["1", "2"] {
+                let _ = Command::new(&exe)
+                    .args(["scale-run", loops, transport])
+                    .status();
+            }
+        }
+    }
 }

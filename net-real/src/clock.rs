@@ -11,11 +11,9 @@ pub(crate) struct Clock {
 }
 
 impl Clock {
-    /// A clock whose time zero is now.
-    pub(crate) fn start() -> Self {
-        Clock {
-            epoch: Instant::now(),
-        }
+    /// A clock whose time zero is `epoch`.
+    pub(crate) fn at_epoch(epoch: Instant) -> Self {
+        Clock { epoch }
     }
 
     /// Time since the start of the run.
@@ -57,7 +55,7 @@ mod tests {
 
     #[test]
     fn now_advances_and_wall_is_unix_time() {
-        let clock = Clock::start();
+        let clock = Clock::at_epoch(Instant::now());
         let a = clock.now();
         std::thread::sleep(Duration::from_millis(2));
         assert!(clock.now().saturating_since(a) >= Duration::from_millis(2));

@@ -4,18 +4,27 @@
 use crate::config::ClusterConfig;
 use crate::error::LiveError;
 use crate::event::{Flow, LiveEvent};
-use crate::report::LiveReport;
+use crate::origins::Origins;
+use crate::plan::Plan;
+use crate::report::{LiveCounters, LiveReport, LiveStop};
 use crate::runtime::Runtime;
+use crate::shards;
 use rand::rngs::OsRng;
 use rand::TryRngCore;
 use sim::{Codec, Machine, NodeSpec, NodeStart};
 use std::net::SocketAddr;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-/// Runs the local nodes of `config` on real sockets, all on the calling
-/// thread, until the duration ends, `on_event` returns [`Flow::Stop`], or
-/// `config.stop` is requested; then closes every socket and returns the
-/// summary.
+/// Runs the local nodes of `config` on real sockets until the duration
+/// ends, `on_event` returns [`Flow::Stop`], or `config.stop` is requested;
+/// then closes every socket and returns the summary.
+///
+/// With `config.threads == 1` (the default) everything runs on the calling
+/// thread. With more, the nodes are dealt to that many event-loop threads
+/// (machines are built and run on their loop's thread: `make_node` and the
+/// codec are shared, so they must be `Sync`, and observations cross to the
+/// calling thread, so they must be `Send`); `on_event` always runs on the
+/// calling thread.
 ///
 /// `make_node(i, book)` builds node `i` given the address book as bound
 /// (again on a scripted restart). `on_event` receives every observation and
@@ -28,27 +37,55 @@ pub fn run_cluster<M, C, F, E>(
 ) -> Result<LiveReport, LiveError>
 where
     M: Machine,
-    C: Codec<Msg = M::Msg>,
-    F: Fn(usize, &[SocketAddr]) -> M,
+    M::Obs: Send,
+    C: Codec<Msg = M::Msg> + Sync,
+    F: Fn(usize, &[SocketAddr]) -> M + Sync,
     E: FnMut(LiveEvent<M::Obs>) -> Flow,
 {
     config.validate().map_err(LiveError::Config)?;
     let seed = config.seed.unwrap_or_else(os_seed);
     let wall_start = Instant::now();
-    let mut runtime = Runtime::bind(&config, seed, &codec, &make_node, &mut on_event)?;
-    let stop = runtime.run(&config.stop);
-    let counters = runtime.finish();
-    let addrs = runtime.book.clone();
-    let schedule = runtime.schedule.clone();
-    drop(runtime);
+    let (plan, mut shards) = Plan::bind(&config, seed)?;
+    let listening = LiveEvent::Listening {
+        addrs: plan.book.clone(),
+        local: config.local_nodes(),
+    };
+    let (stop, counters) = if on_event(listening) == Flow::Stop {
+        (LiveStop::Done, LiveCounters::default())
+    } else if shards.len() == 1 {
+        let shard = shards.remove(0);
+        let origins = Origins::default();
+        let mut runtime = Runtime::new(
+            &config,
+            &plan,
+            shard,
+            seed,
+            origins,
+            &codec,
+            &make_node,
+            &mut on_event,
+        )?;
+        let stop = runtime.run(&config.stop);
+        (stop, runtime.finish())
+    } else {
+        shards::run(
+            &config,
+            &plan,
+            shards,
+            seed,
+            &codec,
+            &make_node,
+            &mut on_event,
+        )?
+    };
     Ok(LiveReport {
         seed,
         transport: config.transport,
         stop,
         signal: config.stop.signal(),
         wall_time: wall_start.elapsed(),
-        addrs,
-        schedule,
+        addrs: plan.book,
+        schedule: plan.schedule,
         counters,
     })
 }
@@ -65,7 +102,8 @@ pub fn run_nodes<M, C, E>(
 ) -> Result<LiveReport, LiveError>
 where
     M: Machine,
-    C: Codec<Msg = M::Msg>,
+    M::Obs: Send,
+    C: Codec<Msg = M::Msg> + Sync,
     E: FnMut(LiveEvent<M::Obs>) -> Flow,
 {
     if specs.len() != config.addrs.len() {

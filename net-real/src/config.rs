@@ -108,7 +108,16 @@ pub struct ClusterConfig {
     pub start_after: Duration,
     /// Memory bounds.
     pub limits: Limits,
+    /// Event-loop threads sharing the local nodes (round-robin), at most
+    /// [`MAX_THREADS`] and never more than the local nodes. Each loop owns
+    /// its nodes' sockets, timers and connections, draws its own network
+    /// faults and gets an equal share of [`Limits::max_buffered`];
+    /// observations reach the caller's handler on the calling thread.
+    pub threads: usize,
 }
+
+/// The most event-loop threads a run may ask for.
+pub const MAX_THREADS: usize = 64;
 
 impl ClusterConfig {
     /// `nodes` nodes on 127.0.0.1 with free ports, all in this process,
@@ -127,6 +136,7 @@ impl ClusterConfig {
             stop: Stop::new(),
             start_after: Duration::ZERO,
             limits: Limits::default(),
+            threads: 1,
         }
     }
 
@@ -153,6 +163,12 @@ impl ClusterConfig {
             if local[..k].contains(&i) {
                 return Err(format!("local: node {i} is listed twice"));
             }
+        }
+        if !(1..=MAX_THREADS).contains(&self.threads) {
+            return Err(format!(
+                "threads: {} is not between 1 and {MAX_THREADS}",
+                self.threads
+            ));
         }
         if self.limits.max_buffered < 1 << 16 {
             return Err(format!(

@@ -7,8 +7,9 @@
 //! - **One event loop** (`mio`) on the calling thread drives every local node:
 //!   non-blocking sockets, one deadline heap for every timer, injected delay,
 //!   scheduled fault and late start. Threads: one, whatever the node and
-//!   connection counts. A [`Stop`] (Ctrl-C, SIGTERM, another thread) wakes
-//!   the loop at once.
+//!   connection counts, or [`ClusterConfig::threads`] event loops sharing
+//!   the nodes. A [`Stop`] (Ctrl-C, SIGTERM, another thread) wakes the
+//!   loop at once. Timers fire to a fraction of a millisecond.
 //! - **UDP**: one datagram per message; a message too big for one datagram
 //!   is a `wire_check` drop (logged), never truncated.
 //! - **TCP**: messages framed by the [`sim::Codec`], read incrementally (a
@@ -53,15 +54,22 @@ mod error;
 mod event;
 mod fds;
 mod frames;
+mod origins;
+mod plan;
 mod report;
 mod runtime;
 mod schedule;
+mod shards;
+mod sockets;
 mod stop;
 mod tcp;
 mod udp;
+mod wait;
 
 pub use cluster::{os_seed, run_cluster, run_nodes};
-pub use config::{ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED};
+pub use config::{
+    ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED, MAX_THREADS,
+};
 pub use error::LiveError;
 pub use event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
 pub use fds::{open_file_limits, raise_open_file_limit, tcp_mesh_descriptors};

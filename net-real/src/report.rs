@@ -42,6 +42,22 @@ pub struct LiveCounters {
 }
 
 impl LiveCounters {
+    /// Adds the counts of another event loop of the same run; `in_flight`
+    /// and `held` are summed too (recompute `in_flight` from the totals),
+    /// and `peak_buffered` becomes the sum of the loops' peaks (an upper bound).
+    pub fn absorb(&mut self, other: &LiveCounters) {
+        self.sim.absorb(&other.sim);
+        self.in_flight += other.in_flight;
+        self.held += other.held;
+        self.decode_errors += other.decode_errors;
+        self.connections_opened += other.connections_opened;
+        self.connections_refused += other.connections_refused;
+        self.connections_closed += other.connections_closed;
+        self.connections_cut += other.connections_cut;
+        self.descriptor_exhaustion += other.descriptor_exhaustion;
+        self.peak_buffered += other.peak_buffered;
+    }
+
     /// `sent + duplicated == delivered + dropped + in flight`.
     pub fn conserves_messages(&self) -> bool {
         let c = &self.sim;

@@ -7,8 +7,12 @@ use crate::clock::{Clock, WallClock};
 use crate::config::{ClusterConfig, Limits, Transport};
 use crate::deadlines::Deadlines;
 use crate::event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
+use crate::origins::Origins;
+use crate::plan::{Plan, Shard};
 use crate::report::{LiveCounters, LiveStop};
+use crate::sockets::Bound;
 use crate::tcp::Conn;
+use crate::wait::Wait;
 use mio::net::{TcpListener, UdpSocket, UnixStream};
 use mio::{Events, Interest, Poll, Token};
 use sim::machine::EffectOf;
@@ -75,6 +79,24 @@ pub(crate) enum Source {
     Conn(Box<Conn>),
 }
 
+/// What a poll said about a socket.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Readiness {
+    /// It may take writes (or has an error to report).
+    pub(crate) writable: bool,
+    /// Read until the socket would block, even after a short read.
+    pub(crate) read_to_end: bool,
+}
+
+impl Readiness {
+    /// A socket looked at again without a new event (its fair share ran
+    /// out, or it was just accepted): read until it would block.
+    pub(crate) const AGAIN: Readiness = Readiness {
+        writable: false,
+        read_to_end: true,
+    };
+}
+
 /// Something due at a deadline.
 pub(crate) enum Due<T> {
     Start(usize),
@@ -113,6 +135,10 @@ pub(crate) struct Runtime<'a, M: Machine> {
     pub(crate) make: &'a dyn Fn(usize, &[SocketAddr]) -> M,
     pub(crate) on_event: &'a mut dyn FnMut(LiveEvent<M::Obs>) -> Flow,
     pub(crate) seed: u64,
+    /// Which event loop of the run this is.
+    pub(crate) shard: usize,
+    /// Whether each node of the book runs in this process (on any loop).
+    pub(crate) local_anywhere: Vec<bool>,
     pub(crate) clock: Clock,
     pub(crate) epoch: Instant,
     pub(crate) limits: Limits,
@@ -128,10 +154,12 @@ pub(crate) struct Runtime<'a, M: Machine> {
     /// Bytes buffered now (see [`Limits::max_buffered`]).
     pub(crate) buffered: usize,
     /// Local addresses of connections this process dialled, by dialling node.
-    pub(crate) origins: HashMap<SocketAddr, u32>,
+    pub(crate) origins: Origins,
     pub(crate) scratch: Vec<u8>,
     wire: Vec<u8>,
     effects: Vec<EffectOf<M>>,
+    /// Frames read from a connection, before they are handed to its node.
+    pub(crate) frames: Vec<Result<M::Msg, sim::CodecError>>,
     pub(crate) next_conn: u64,
     /// Sockets with more to read after their fair share.
     pub(crate) ready: VecDeque<Token>,
@@ -143,30 +171,50 @@ pub(crate) struct Runtime<'a, M: Machine> {
 }
 
 impl<'a, M: Machine> Runtime<'a, M> {
-    /// Binds every local node's socket (the book gets the real ports) and
-    /// prepares the heap: starts, faults, the end.
-    pub(crate) fn bind(
+    /// An event loop for the nodes of `shard` (their sockets already bound),
+    /// with the run's shared `plan`: registers the sockets and prepares the
+    /// heap: starts, faults, the end.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
         config: &ClusterConfig,
+        plan: &Plan,
+        shard: Shard,
         seed: u64,
+        origins: Origins,
         codec: &'a dyn Codec<Msg = M::Msg>,
         make: &'a dyn Fn(usize, &[SocketAddr]) -> M,
         on_event: &'a mut dyn FnMut(LiveEvent<M::Obs>) -> Flow,
     ) -> Result<Self, crate::LiveError> {
         let poll = Poll::new().map_err(crate::LiveError::Poll)?;
-        let mut book = config.addrs.clone();
+        let book = plan.book.clone();
         let n = book.len();
+        // Loop 0 draws as a run with one loop does; the others from their own streams.
+        let network_stream = match shard.index {
+            0 => stream(seed, b"network"),
+            k => stream(seed, format!("network {k}").as_bytes()),
+        };
+        let mut limits = config.limits.clone();
+        limits.max_buffered /= plan.loops;
+        let mut by_addr = HashMap::new();
+        for (i, addr) in book.iter().enumerate() {
+            if addr.port() != 0 {
+                by_addr.entry(*addr).or_insert(i as u32);
+            }
+        }
         let mut rt = Runtime {
             transport: config.transport,
             book: Vec::new(),
-            by_addr: HashMap::new(),
+            by_addr,
             outside: n as u32,
             codec,
             make,
             on_event,
             seed,
-            clock: Clock::start(),
-            epoch: Instant::now(),
-            limits: config.limits.clone(),
+            shard: shard.index,
+            local_anywhere: plan.local.clone(),
+            clock: Clock::at_epoch(plan.epoch),
+            epoch: plan.epoch,
+            limits,
             max_frame: config
                 .limits
                 .max_frame
@@ -176,14 +224,15 @@ impl<'a, M: Machine> Runtime<'a, M> {
             free: Vec::new(),
             nodes: (0..n).map(|_| None).collect(),
             deadlines: Deadlines::new(),
-            network: Network::new(&config.network, stream(seed, b"network")),
-            schedule: Vec::new(),
+            network: Network::new(&config.network, network_stream),
+            schedule: plan.schedule.clone(),
             counters: LiveCounters::default(),
             buffered: 0,
-            origins: HashMap::new(),
+            origins,
             scratch: vec![0; CHUNK],
             wire: Vec::new(),
             effects: Vec::new(),
+            frames: Vec::new(),
             next_conn: 0,
             ready: VecDeque::new(),
             dirty: Vec::new(),
@@ -191,58 +240,37 @@ impl<'a, M: Machine> Runtime<'a, M> {
             reported_fds: false,
             reported_cap: false,
         };
-        let mut sockets = HashMap::new();
-        for i in config.local_nodes() {
+        let mine: Vec<usize> = shard.sockets.iter().map(|(i, _)| *i).collect();
+        for (i, socket) in shard.sockets {
             let addr = book[i];
-            let (token, bound) = rt
-                .open_socket(i, addr)
+            let token = rt
+                .register_socket(i, socket)
                 .map_err(|source| crate::LiveError::Bind { addr, source })?;
-            book[i] = bound;
-            sockets.insert(i, token);
-        }
-        for (i, addr) in book.iter().enumerate() {
-            if addr.port() != 0 {
-                rt.by_addr.entry(*addr).or_insert(i as u32);
-            }
-        }
-        for i in config.local_nodes() {
             rt.nodes[i] = Some(Node {
-                addr: book[i],
+                addr,
                 machine: None,
                 life: Life::Waiting,
                 incarnation: 0,
-                rng: node_rng(seed, &book[i], 0),
+                rng: node_rng(seed, &addr, 0),
                 wall: WallClock::default(),
                 paused: false,
                 held: VecDeque::new(),
                 timers: HashMap::new(),
-                socket: sockets.get(&i).copied(),
+                socket: Some(token),
                 conns: HashMap::new(),
             });
         }
         rt.book = book;
-        // Sockets are bound: time zero is now.
-        rt.clock = Clock::start();
-        rt.epoch = Instant::now();
         let starts: HashMap<usize, Duration> =
             config.starts.iter().map(|s| (s.node, s.at.0)).collect();
-        for i in config.local_nodes() {
+        for i in mine {
             let late = starts.get(&i).copied().unwrap_or_default();
             rt.at(config.start_after + late, Due::Start(i));
         }
-        let mut schedule = config.schedule.clone();
-        if let Some(nemesis) = &config.nemesis {
-            schedule.extend(sim::nemesis::plan(
-                nemesis,
-                n,
-                &mut stream(seed, b"nemesis"),
-            ));
+        for k in 0..rt.schedule.len() {
+            let at = rt.schedule[k].at.0;
+            rt.at(at, Due::Fault(k));
         }
-        schedule.sort_by_key(|f| f.at);
-        for (k, f) in schedule.iter().enumerate() {
-            rt.at(f.at.0, Due::Fault(k));
-        }
-        rt.schedule = schedule;
         rt.at(config.duration, Due::End);
         Ok(rt)
     }
@@ -256,28 +284,19 @@ impl<'a, M: Machine> Runtime<'a, M> {
         self.deadlines.push(at, due);
     }
 
-    /// Binds a socket for node `i` at `addr` and registers it; returns
-    /// its token and the bound address.
-    pub(crate) fn open_socket(
-        &mut self,
-        i: usize,
-        addr: SocketAddr,
-    ) -> io::Result<(Token, SocketAddr)> {
-        let (source, bound) = match self.transport {
-            Transport::Udp => {
-                let socket = std::net::UdpSocket::bind(addr)?;
-                socket.set_nonblocking(true)?;
-                let socket = UdpSocket::from_std(socket);
-                let bound = socket.local_addr()?;
-                (Source::Udp { node: i, socket }, bound)
-            }
-            Transport::Tcp => {
-                let listener = TcpListener::bind(addr)?;
-                let bound = listener.local_addr()?;
-                (Source::Listener { node: i, listener }, bound)
-            }
-        };
-        let token = self.insert(source);
+    /// Binds a socket for node `i` at `addr` (a restart) and registers it;
+    /// returns its token.
+    pub(crate) fn open_socket(&mut self, i: usize, addr: SocketAddr) -> io::Result<Token> {
+        let (socket, _) = Bound::bind(self.transport, addr)?;
+        self.register_socket(i, socket)
+    }
+
+    /// Registers node `i`'s bound socket with the poll; returns its token.
+    fn register_socket(&mut self, i: usize, socket: Bound) -> io::Result<Token> {
+        let token = self.insert(match socket {
+            Bound::Udp(socket) => Source::Udp { node: i, socket },
+            Bound::Tcp(listener) => Source::Listener { node: i, listener },
+        });
         let registry = self.poll.registry();
         let registered = match &mut self.sources[token.0] {
             Source::Udp { socket, .. } => registry.register(socket, token, Interest::READABLE),
@@ -290,7 +309,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
             self.remove(token);
             return Err(e);
         }
-        Ok((token, bound))
+        Ok(token)
     }
 
     /// Stores a source; returns its token.
@@ -335,16 +354,6 @@ impl<'a, M: Machine> Runtime<'a, M> {
                 }
             }
         }
-        let local: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.nodes[i].is_some())
-            .collect();
-        let listening = LiveEvent::Listening {
-            addrs: self.book.clone(),
-            local,
-        };
-        if (self.on_event)(listening) == Flow::Stop {
-            self.done = Some(LiveStop::Done);
-        }
         let mut events = Events::with_capacity(1024);
         let outcome = loop {
             if stop.requested() {
@@ -355,26 +364,22 @@ impl<'a, M: Machine> Runtime<'a, M> {
                 break done;
             }
             self.flush_dirty();
-            let timeout = if !self.ready.is_empty() {
-                Some(Duration::ZERO)
-            } else {
-                let until = self
-                    .deadlines
-                    .next()
-                    .map(|at| at.saturating_duration_since(Instant::now()));
-                match (until, registered.is_some()) {
-                    (Some(d), true) => Some(d),
-                    (Some(d), false) => Some(d.min(FALLBACK_POLL)),
-                    (None, true) => None,
-                    (None, false) => Some(FALLBACK_POLL),
-                }
-            };
-            if let Err(e) = self.poll.poll(&mut events, timeout) {
+            let cap = registered.is_none().then_some(FALLBACK_POLL);
+            let wait = Wait::plan(
+                Instant::now(),
+                self.deadlines.next(),
+                !self.ready.is_empty(),
+                cap,
+            );
+            if let Err(e) = self.poll.poll(&mut events, wait.poll) {
                 if e.kind() != io::ErrorKind::Interrupted {
                     self.log(0, None, LogKind::Receive, format!("poll failed: {e}"));
                     break LiveStop::Interrupted;
                 }
                 continue;
+            }
+            if events.is_empty() {
+                wait.sleep();
             }
             for event in events.iter() {
                 let token = event.token();
@@ -385,7 +390,13 @@ impl<'a, M: Machine> Runtime<'a, M> {
                     }
                     continue;
                 }
-                self.on_ready(token, event.is_writable() || event.is_error());
+                let readiness = Readiness {
+                    writable: event.is_writable() || event.is_error(),
+                    // The peer closed or reset: a short read is no proof
+                    // that nothing is left (the end itself is).
+                    read_to_end: event.is_read_closed() || event.is_error(),
+                };
+                self.on_ready(token, readiness);
                 if self.done.is_some() {
                     break;
                 }
@@ -395,7 +406,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
                     break;
                 }
                 if let Some(token) = self.ready.pop_front() {
-                    self.on_ready(token, false);
+                    self.on_ready(token, Readiness::AGAIN);
                 }
             }
             self.flush_dirty();
@@ -410,7 +421,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
     }
 
     /// Handles readiness of one source.
-    fn on_ready(&mut self, token: Token, writable: bool) {
+    fn on_ready(&mut self, token: Token, readiness: Readiness) {
         match self.sources.get(token.0) {
             Some(Source::Udp { node, .. }) => {
                 let node = *node;
@@ -420,7 +431,7 @@ impl<'a, M: Machine> Runtime<'a, M> {
                 let node = *node;
                 self.accept(token, node);
             }
-            Some(Source::Conn(_)) => self.conn_ready(token, writable),
+            Some(Source::Conn(_)) => self.conn_ready(token, readiness),
             _ => {}
         }
     }

@@ -13,7 +13,11 @@ impl<M: Machine> Runtime<'_, M> {
         let Some(fault) = self.schedule.get(k).map(|f| f.fault.clone()) else {
             return;
         };
-        self.counters.sim.faults += 1;
+        // Every loop applies every fault to what it runs; one counts and logs it.
+        let owned = self.owns(&fault);
+        if owned {
+            self.counters.sim.faults += 1;
+        }
         let mut note = format!("{fault:?}");
         match &fault {
             Fault::Crash { node } => self.crash(*node),
@@ -46,8 +50,26 @@ impl<M: Machine> Runtime<'_, M> {
             Fault::Partition { a, b, one_way } => self.network.partition(a, b, *one_way),
             Fault::Heal => self.network.heal(),
         }
-        let node = fault.nodes().first().copied().unwrap_or(0);
-        self.log(node, None, LogKind::Fault, note);
+        if owned {
+            let node = fault.nodes().first().copied().unwrap_or(0);
+            self.log(node, None, LogKind::Fault, note);
+        }
+    }
+
+    /// Whether this loop counts and logs `fault`: a node's fault belongs to
+    /// the loop running the node; a partition, a heal, or a fault of a node
+    /// run by another process, to the first loop.
+    fn owns(&self, fault: &Fault) -> bool {
+        let node = match fault {
+            Fault::Partition { .. } | Fault::Heal => None,
+            other => other.nodes().first().copied(),
+        };
+        match node {
+            Some(i) if self.local_anywhere.get(i).copied().unwrap_or(false) => {
+                self.nodes.get(i).is_some_and(|n| n.is_some())
+            }
+            _ => self.shard == 0,
+        }
     }
 
     /// Stops a local node: machine and timers gone, held messages dropped,
@@ -89,7 +111,7 @@ impl<M: Machine> Runtime<'_, M> {
         };
         self.crash(i);
         if self.transport == crate::Transport::Tcp {
-            let token = self.open_socket(i, addr)?.0;
+            let token = self.open_socket(i, addr)?;
             if let Some(n) = self.nodes[i].as_mut() {
                 n.socket = Some(token);
             }

@@ -12,10 +12,10 @@
 
 use crate::event::LogKind;
 use crate::frames::FrameReader;
-use crate::runtime::{Due, Input, Life, Runtime, Source, CHUNK, FAIR_SHARE};
+use crate::runtime::{Due, Input, Life, Readiness, Runtime, Source, CHUNK, FAIR_SHARE};
 use mio::net::TcpStream;
 use mio::{Interest, Token};
-use sim::{CodecError, Connection, DropCause, Machine};
+use sim::{Connection, DropCause, Machine};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
@@ -154,6 +154,10 @@ impl<M: Machine> Runtime<'_, M> {
     /// Opens a connection from node `from` to `to`; `None` (message
     /// dropped, counted) if the socket cannot even be created.
     fn dial(&mut self, from: usize, to: SocketAddr, peer: u32) -> Option<Token> {
+        // Held until the dial's local address is recorded: an accept of
+        // this connection by another loop waits for it.
+        let origins = self.origins.clone();
+        let mut origins = origins.lock();
         let stream = match TcpStream::connect(to) {
             Ok(s) => s,
             Err(e) => {
@@ -173,8 +177,9 @@ impl<M: Machine> Runtime<'_, M> {
         conn.connecting = true;
         if let Ok(local) = conn.stream.local_addr() {
             conn.origin = Some(local);
-            self.origins.insert(local, from as u32);
+            origins.insert(local, from as u32);
         }
+        drop(origins);
         let token = self.insert(Source::Conn(Box::new(conn)));
         if let Some(Source::Conn(conn)) = self.sources.get_mut(token.0) {
             let interest = Interest::READABLE | Interest::WRITABLE;
@@ -186,7 +191,7 @@ impl<M: Machine> Runtime<'_, M> {
                 let origin = conn.origin;
                 self.remove(token);
                 if let Some(o) = origin {
-                    self.origins.remove(&o);
+                    self.origins.lock().remove(&o);
                 }
                 self.log(from, Some(to), LogKind::Send, format!("register: {e}"));
                 self.counters.sim.dropped.add(DropCause::Unroutable);
@@ -237,8 +242,9 @@ impl<M: Machine> Runtime<'_, M> {
                 Err(_) => continue,
             };
             let _ = stream.set_nodelay(true);
-            let (peer, peer_node) = match self.origins.get(&addr) {
-                Some(&j) => (self.book[j as usize], j),
+            let origin = self.origins.lock().get(&addr).copied();
+            let (peer, peer_node) = match origin {
+                Some(j) => (self.book[j as usize], j),
                 None => (addr, self.outside),
             };
             self.next_conn += 1;
@@ -264,7 +270,7 @@ impl<M: Machine> Runtime<'_, M> {
             }
             self.input(node, Input::Conn(peer, Connection::Established));
             // Bytes may already be waiting.
-            self.conn_ready(conn_token, false);
+            self.conn_ready(conn_token, Readiness::AGAIN);
             if self.done.is_some() {
                 return;
             }
@@ -272,7 +278,7 @@ impl<M: Machine> Runtime<'_, M> {
     }
 
     /// Readiness of a connection: completes a connect, reads, writes.
-    pub(crate) fn conn_ready(&mut self, token: Token, writable: bool) {
+    pub(crate) fn conn_ready(&mut self, token: Token, readiness: Readiness) {
         let Some(conn) = conn_mut(&mut self.sources, token) else {
             return;
         };
@@ -298,15 +304,20 @@ impl<M: Machine> Runtime<'_, M> {
             self.counters.connections_opened += 1;
             self.flush(token);
             self.input(node, Input::Conn(peer, Connection::Established));
-        } else if writable {
+        } else if readiness.writable {
             self.flush(token);
         }
-        self.read(token);
+        self.read(token, readiness.read_to_end);
     }
 
     /// Reads a fair share from a connection, delivering whole frames.
-    fn read(&mut self, token: Token) {
-        let mut batch: Vec<Result<M::Msg, CodecError>> = Vec::new();
+    ///
+    /// A read shorter than the buffer emptied the socket: the poll is
+    /// edge-triggered and announces any byte that arrives after it, so the
+    /// loop does not spend a system call to hear "would block" (unless
+    /// `to_end`: the peer closed, and the end must be read too).
+    fn read(&mut self, token: Token, to_end: bool) {
+        let mut batch = std::mem::take(&mut self.frames);
         let mut end: Option<(End, Option<(LogKind, String)>)> = None;
         let mut more = false;
         let (node, peer);
@@ -362,6 +373,9 @@ impl<M: Machine> Runtime<'_, M> {
                         }
                         self.counters.peak_buffered =
                             self.counters.peak_buffered.max(self.buffered as u64);
+                        if n < CHUNK && !to_end {
+                            break;
+                        }
                     }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -372,7 +386,7 @@ impl<M: Machine> Runtime<'_, M> {
                 }
             }
         }
-        for item in batch {
+        for item in batch.drain(..) {
             match item {
                 Ok(msg) => self.input(node, Input::Msg(peer, msg)),
                 Err(e) => {
@@ -381,6 +395,7 @@ impl<M: Machine> Runtime<'_, M> {
                 }
             }
         }
+        self.frames = batch;
         match end {
             Some((how, why)) => {
                 if let Some((kind, why)) = why {
@@ -429,9 +444,15 @@ impl<M: Machine> Runtime<'_, M> {
                     break;
                 }
                 Ok(n) => {
+                    let short = conn.out_start + n < conn.out.len();
                     conn.out_start += n;
                     conn.written += n as u64;
                     self.buffered = self.buffered.saturating_sub(n);
+                    // The socket's buffer is full: the poll says when it
+                    // has room again.
+                    if short {
+                        break;
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -490,7 +511,7 @@ impl<M: Machine> Runtime<'_, M> {
         let _ = self.poll.registry().deregister(&mut conn.stream);
         self.buffered = self.buffered.saturating_sub(conn.buffered());
         if let Some(origin) = conn.origin {
-            self.origins.remove(&origin);
+            self.origins.lock().remove(&origin);
         }
         if let Some(node) = self.nodes[conn.node].as_mut() {
             if node.conns.get(&conn.peer) == Some(&token) {

@@ -37,8 +37,9 @@ fn nemesis() -> NemesisConfig {
     }
 }
 
-fn faulty(transport: Transport) {
+fn faulty(transport: Transport, threads: usize) {
     let mut config = ClusterConfig::loopback(transport, 4);
+    config.threads = threads;
     config.duration = Duration::from_millis(2000);
     config.seed = Some(3);
     // Link 0 -> 1 loses everything; every other link is ideal.
@@ -115,10 +116,18 @@ fn faulty(transport: Transport) {
 
 #[test]
 fn udp_shows_override_partition_and_nemesis_drops_by_cause() {
-    faulty(Transport::Udp);
+    faulty(Transport::Udp, 1);
+}
+
+/// Every loop applies every fault to its own nodes and links; each fault is
+/// counted once.
+#[test]
+fn faults_on_two_loops_are_counted_once_and_still_drop_by_cause() {
+    faulty(Transport::Udp, 2);
+    faulty(Transport::Tcp, 2);
 }
 
 #[test]
 fn tcp_shows_partition_and_nemesis_drops_by_cause_and_never_loses() {
-    faulty(Transport::Tcp);
+    faulty(Transport::Tcp, 1);
 }

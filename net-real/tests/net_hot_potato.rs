@@ -14,29 +14,7 @@ const K: u32 = 3;
 const H: u32 = 20;
 
 fn delivers_every_token(transport: Transport, n: usize, k: u32, h: u32) {
-    let mut config = ClusterConfig::loopback(transport, n);
-    config.duration = Duration::from_secs(60);
-    config.seed = Some(7);
-    let run = hot_potato(config, k, h);
-    let c = &run.report.counters;
-    let tokens = (n * k as usize) as u64;
-    assert_eq!(run.report.stop, LiveStop::Done, "{:?}", run.logs);
-    assert_eq!(run.retired.len() as u64, tokens);
-    assert_eq!(c.sim.observations, tokens);
-    assert_eq!(c.sim.delivered, tokens * (h as u64 + 1));
-    assert_eq!(c.sim.sent, c.sim.delivered);
-    assert_eq!(c.sim.dropped.total(), 0);
-    assert_eq!(c.decode_errors, 0);
-    assert!(c.conserves_messages(), "{c:?}");
-    assert!(run.logs.is_empty(), "{:?}", run.logs);
-    assert!(run.report.addrs.iter().all(|a| a.port() != 0));
-    if transport == Transport::Tcp && n >= 100 {
-        // About one connection per pair, counted at both ends (two nodes
-        // dialling each other at once make a second one); one per direction
-        // would be 4 per pair.
-        let pairs = (n * (n - 1) / 2) as u64;
-        assert!(c.connections_opened < 3 * pairs, "{c:?}");
-    }
+    common::delivers_every_token(transport, n, k, h, 1);
 }
 
 #[test]

@@ -53,7 +53,7 @@ pub enum Command {
     List(ListArgs),
     /// Run a scenario (named, or a JSON file) once and print its summary.
     #[command(
-        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run primary-backup-bug --trace run.log --trace-format shiviz\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms"
+        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run primary-backup-bug --trace run.log --trace-format shiviz\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms\n  dsim run hot-potato --net udp --threads 2"
     )]
     Run(RunArgs),
     /// Run a scenario under many seeds in parallel; write each failure as a failure file.
@@ -286,6 +286,9 @@ pub struct RunArgs {
     /// Where to run: the simulator, or live on real sockets.
     #[arg(long, value_enum, default_value_t = Net::Sim)]
     pub net: Net,
+    /// Live runs: event-loop threads sharing the nodes (1-64; default 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: Option<u16>,
     /// Write every event to FILE (JSON lines, or see --trace-format).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,

@@ -13,7 +13,7 @@
 use crate::scenario::Scenario;
 use net_real::{run_nodes, ClusterConfig, Flow, LiveEvent, LiveReport, Stop, Transport};
 use sim::property::{select, Checker, Settle};
-use sim::{Counters, Env, Observed, Protocol, RenderedObservation, Time};
+use sim::{Counters, Env, Machine, Observed, Protocol, RenderedObservation, Time};
 use std::time::Duration;
 
 /// How long a live run lasts when its scenario sets no `stop.duration`.
@@ -28,6 +28,8 @@ pub struct LiveSpec<'a> {
     /// Seed for the nodes' RNGs, the network's draws and the nemesis
     /// (`None`: from the OS).
     pub seed: Option<u64>,
+    /// Event-loop threads sharing the nodes (see [`ClusterConfig::threads`]).
+    pub threads: usize,
     /// Ends the run early (Ctrl-C, SIGTERM).
     pub stop: Stop,
     /// Receives every observation and log line as it happens.
@@ -65,7 +67,10 @@ pub trait LiveProtocol {
     fn run_live(&self, spec: LiveSpec<'_>) -> Result<LiveOutcome, String>;
 }
 
-impl<P: Protocol> LiveProtocol for P {
+impl<P: Protocol> LiveProtocol for P
+where
+    <P::Machine as Machine>::Obs: Send,
+{
     fn run_live(&self, spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
         run_protocol(self, spec)
     }
@@ -80,7 +85,10 @@ pub fn sim_counters(report: &LiveReport) -> Counters {
 /// loopback, its stream properties checked as observations arrive; the run
 /// stops at the duration, on `spec.stop`, at the first violation, or when
 /// the protocol says it is done.
-pub fn run_protocol<P: Protocol>(protocol: &P, spec: LiveSpec<'_>) -> Result<LiveOutcome, String> {
+pub fn run_protocol<P: Protocol>(protocol: &P, spec: LiveSpec<'_>) -> Result<LiveOutcome, String>
+where
+    <P::Machine as Machine>::Obs: Send,
+{
     let scenario = spec.scenario;
     let params: P::Params = sim::parse_params(&scenario.params)?;
     let nodes = protocol.nodes(&params, scenario.nodes)?;
@@ -114,6 +122,7 @@ pub fn run_protocol<P: Protocol>(protocol: &P, spec: LiveSpec<'_>) -> Result<Liv
     let seed = spec.seed.unwrap_or_else(net_real::os_seed);
     config.seed = Some(seed);
     config.stop = spec.stop.clone();
+    config.threads = spec.threads;
     // The schedule the properties see is the one the run applies (the
     // nemesis's plan depends on the seed): known once the run is set up,
     // so it is planned here exactly as net-real plans it.

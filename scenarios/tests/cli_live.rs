@@ -24,7 +24,11 @@ const SMALL: &str = r#"{ "description": "small live run", "protocol": "hot-potat
   "nodes": 5, "params": { "tokens": 3, "hops": 20 }, "stop": { "duration": "20s" } }"#;
 
 fn every_token_arrives(net: &str) {
-    let path = scenario_file(&format!("small-{net}.json"), SMALL);
+    every_token_arrives_on(net, "1");
+}
+
+fn every_token_arrives_on(net: &str, threads: &str) {
+    let path = scenario_file(&format!("small-{net}-{threads}.json"), SMALL);
     let out = dsim(&[
         "run",
         path.to_str().unwrap(),
@@ -32,6 +36,8 @@ fn every_token_arrives(net: &str) {
         net,
         "--seed",
         "5",
+        "--threads",
+        threads,
         "--json",
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -57,6 +63,20 @@ fn hot_potato_runs_live_over_udp() {
 #[test]
 fn hot_potato_runs_live_over_tcp() {
     every_token_arrives("tcp");
+}
+
+#[test]
+fn hot_potato_runs_live_on_two_event_loops() {
+    every_token_arrives_on("udp", "2");
+    every_token_arrives_on("tcp", "2");
+}
+
+#[test]
+fn threads_are_refused_in_simulation() {
+    let out = dsim(&["run", "hot-potato", "--threads", "2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--threads is for live runs"), "{err}");
 }
 
 #[test]

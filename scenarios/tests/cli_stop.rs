@@ -114,6 +114,24 @@ fn sigterm_ends_a_100_node_tcp_run_with_a_summary() {
     assert!(stdout.contains("connections  "), "{stdout}");
 }
 
+/// With the nodes on two event-loop threads the calling thread wakes both.
+#[test]
+fn sigterm_ends_a_tcp_run_on_two_loops_with_a_summary() {
+    let path = scenario_file(
+        "endless-loops.json",
+        r#"{ "protocol": "hot-potato", "nodes": 20,
+             "params": { "tokens": 4, "hops": 4000000000 }, "stop": { "duration": "600s" } }"#,
+    );
+    let run = start(&["run", &path, "--net", "tcp", "--threads", "2"], "ready:");
+    std::thread::sleep(Duration::from_millis(200));
+    let (code, stdout, _) = signal(run, "-TERM");
+    assert_eq!(code, Some(143), "{stdout}");
+    assert!(
+        stdout.contains("stopped      Interrupted by signal 15"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn ctrl_c_ends_a_udp_run_with_status_130() {
     let path = scenario_file(

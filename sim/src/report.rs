@@ -44,6 +44,27 @@ impl Dropped {
     pub fn total(&self) -> u64 {
         self.0.iter().sum()
     }
+    /// Adds another count's drops, cause by cause.
+    pub fn absorb(&mut self, other: &Dropped) {
+        for (mine, theirs) in self.0.iter_mut().zip(other.0.iter()) {
+            *mine += theirs;
+        }
+    }
+}
+
+impl Counters {
+    /// Adds the counts of another part of the same run (a live run's
+    /// event loops count separately).
+    pub fn absorb(&mut self, other: &Counters) {
+        self.events += other.events;
+        self.sent += other.sent;
+        self.delivered += other.delivered;
+        self.duplicated += other.duplicated;
+        self.dropped.absorb(&other.dropped);
+        self.timers_fired += other.timers_fired;
+        self.observations += other.observations;
+        self.faults += other.faults;
+    }
 }
 
 impl Serialize for Dropped {

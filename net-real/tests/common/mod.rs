@@ -1,7 +1,9 @@
 //! Machines and helpers shared by the live tests.
 #![allow(dead_code)] // each test file uses part of this module
 
-use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LogEntry};
+use net_real::{
+    run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LiveStop, LogEntry, Transport,
+};
 use protocols::hot_potato::{Event, HotPotato, Params, Token};
 use serde::{Deserialize, Serialize};
 use sim::{Ctx, JsonCodec, Machine};
@@ -126,5 +128,34 @@ pub fn hot_potato(config: ClusterConfig, tokens: u32, hops: u32) -> PotatoRun {
         report,
         retired,
         logs,
+    }
+}
+
+/// `n` hot-potato nodes on `threads` event loops deliver every one of their
+/// `k` tokens `h + 1` times, drop nothing, and the counters add up.
+pub fn delivers_every_token(transport: Transport, n: usize, k: u32, h: u32, threads: usize) {
+    let mut config = ClusterConfig::loopback(transport, n);
+    config.threads = threads;
+    config.duration = Duration::from_secs(60);
+    config.seed = Some(7);
+    let run = hot_potato(config, k, h);
+    let c = &run.report.counters;
+    let tokens = (n * k as usize) as u64;
+    assert_eq!(run.report.stop, LiveStop::Done, "{:?}", run.logs);
+    assert_eq!(run.retired.len() as u64, tokens);
+    assert_eq!(c.sim.observations, tokens);
+    assert_eq!(c.sim.delivered, tokens * (h as u64 + 1));
+    assert_eq!(c.sim.sent, c.sim.delivered);
+    assert_eq!(c.sim.dropped.total(), 0);
+    assert_eq!(c.decode_errors, 0);
+    assert!(c.conserves_messages(), "{c:?}");
+    assert!(run.logs.is_empty(), "{:?}", run.logs);
+    assert!(run.report.addrs.iter().all(|a| a.port() != 0));
+    if transport == Transport::Tcp && n >= 100 {
+        // About one connection per pair, counted at both ends (two nodes
+        // dialling each other at once make a second one); one per direction
+        // would be 4 per pair.
+        let pairs = (n * (n - 1) / 2) as u64;
+        assert!(c.connections_opened < 3 * pairs, "{c:?}");
     }
 }

@@ -65,11 +65,16 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
         scenario,
         transport,
         seed: args.seed,
+        threads: args.threads.map_or(1, usize::from),
         stop,
         on_line: &mut on_line,
     })?;
+    let threads = match args.threads {
+        Some(n) if n > 1 => format!(" --threads {n}"),
+        _ => String::new(),
+    };
     let again = format!(
-        "{} run {} --net {transport} --seed {}",
+        "{} run {} --net {transport} --seed {}{threads}",
         super::program(),
         resolved.name,
         outcome.report.seed

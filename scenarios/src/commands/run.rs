@@ -16,6 +16,9 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
         }
         return super::live::run(args, &resolved);
     }
+    if args.threads.is_some() {
+        return Err("--threads is for live runs: add --net udp or --net tcp".to_string());
+    }
     let mut scenario = resolved.scenario.clone();
     scenario.wire_check |= args.wire_check;
     args.budget.apply(&mut scenario);

@@ -58,7 +58,10 @@ pub fn run_one<P: Protocol>(
     nodes: Option<usize>,
     node: OneNode,
     done: impl Fn(&<P::Machine as Machine>::Obs) -> bool,
-) -> Result<LiveReport, String> {
+) -> Result<LiveReport, String>
+where
+    <P::Machine as Machine>::Obs: Send,
+{
     let specs = protocol.nodes(params, nodes)?;
     if specs.len() != node.book.len() {
         return Err(format!(
