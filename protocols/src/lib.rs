@@ -26,5 +26,6 @@ pub fn all() -> Vec<&'static dyn sim::AnyProtocol> {
         &forex::ForexProtocol,
         &gcd::GcdProtocol,
         &bully::BullyProtocol,
+        &chord::ChordProtocol,
     ]
 }

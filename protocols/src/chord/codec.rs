@@ -148,7 +148,7 @@ impl ChordCodec {
                 RingResp::Neighbours { pred, succs } => {
                     self.check_peers(pred.iter().chain(succs.iter()))
                 }
-                RingResp::Ack => Ok(()),
+                RingResp::Ack | RingResp::Joining => Ok(()),
             },
             Msg::Data(RpcMsg::Call {
                 body: DataReq::Handoff { lo, hi, after, .. },

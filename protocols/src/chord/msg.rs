@@ -91,6 +91,8 @@ pub enum RingResp {
     },
     /// Done.
     Ack,
+    /// The callee is (re)joining and cannot route yet.
+    Joining,
 }
 
 /// Data requests.

@@ -225,12 +225,27 @@ impl ChordNode {
             return;
         }
         self.pulled_for = Some(pred);
-        self.pull(ctx, pred.id(), None);
+        self.pull_all(ctx, pred.id());
     }
 
-    fn pull(&mut self, ctx: &mut Ctx<'_, Self>, lo: Id, after: Option<Id>) {
-        let r = self.overlay.routing();
-        let (me, succ) = (r.me(), r.successor());
+    /// Asks the successors for the keys of `(lo, me]` (robust mode asks
+    /// the whole list: a new successor may not hold them yet, and the
+    /// replicas live further on).
+    fn pull_all(&mut self, ctx: &mut Ctx<'_, Self>, lo: Id) {
+        let succs: Vec<Peer> = match self.mode() {
+            Mode::Course => vec![self.overlay.routing().successor()],
+            Mode::Robust => self.overlay.routing().succs().to_vec(),
+        };
+        for s in succs {
+            self.pull(ctx, s.addr(), lo, None);
+        }
+    }
+
+    fn pull(&mut self, ctx: &mut Ctx<'_, Self>, to: SocketAddr, lo: Id, after: Option<Id>) {
+        let me = self.me();
+        if to == me.addr() {
+            return;
+        }
         let remove = self.mode() == Mode::Course;
         let req = DataReq::Handoff {
             lo,
@@ -238,7 +253,7 @@ impl ChordNode {
             after,
             remove,
         };
-        self.data_call(ctx, succ.addr(), req, DataTag::Pull);
+        self.data_call(ctx, to, req, DataTag::Pull);
     }
 
     // ----- key operations -----
@@ -457,13 +472,13 @@ impl ChordNode {
                     self.data_reply(ctx, from, id, resp);
                 }
             },
-            Some(RpcEvent::Reply { tag, body, .. }) => self.data_answer(ctx, tag, body),
+            Some(RpcEvent::Reply { from, tag, body }) => self.data_answer(ctx, from, tag, body),
             Some(RpcEvent::Failed { tag, .. }) => self.data_failed(ctx, tag),
             None => {}
         }
     }
 
-    fn data_answer(&mut self, ctx: &mut Ctx<'_, Self>, tag: DataTag, body: DataResp) {
+    fn data_answer(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, tag: DataTag, body: DataResp) {
         match tag {
             DataTag::Op(t) => self.op_answer(ctx, t, body),
             DataTag::Pull => {
@@ -475,7 +490,7 @@ impl ChordNode {
                     self.store.insert(space.key_id(&key), key, value);
                 }
                 if let (Some(after), Some(pred)) = (more, self.pulled_for) {
-                    self.pull(ctx, pred.id(), Some(after));
+                    self.pull(ctx, from, pred.id(), Some(after));
                 }
             }
             DataTag::Oneway => {}
@@ -525,16 +540,14 @@ impl ChordNode {
             NodeTimer::Replicate => {
                 ctx.set_timer(self.work.replicate_every, Timer::Node(NodeTimer::Replicate));
                 let r = self.overlay.routing();
-                let (me, succ) = (r.me(), r.successor());
+                let me = r.me();
                 if let Some(pred) = r.pred() {
                     let owned = self.store.range_all(pred.id(), me.id());
                     if !owned.is_empty() {
                         self.replicate(ctx, owned);
                     }
                     self.pulled_for = Some(pred);
-                    if succ != me {
-                        self.pull(ctx, pred.id(), None);
-                    }
+                    self.pull_all(ctx, pred.id());
                 }
             }
             NodeTimer::Leave => self.leave(ctx),

@@ -328,7 +328,12 @@ impl Overlay {
                 let start = self.routing.finger_start(1);
                 self.lookup_from(ctx, start, Purpose::CourseFinger(1), via)
             }
-            Mode::Robust => self.lookup_from(ctx, me.id(), Purpose::Join, via),
+            // The successor of `me + 1`: our successor whether or not the
+            // ring still lists a former incarnation of us.
+            Mode::Robust => {
+                let target = self.cfg.space.add_pow2(me.id(), 0);
+                self.lookup_from(ctx, target, Purpose::Join, via)
+            }
         }
     }
 
@@ -585,6 +590,14 @@ impl Overlay {
 
     /// Answers a ring request.
     fn serve(&mut self, ctx: &mut OvCtx<'_>, from: SocketAddr, req: RingReq) -> RingResp {
+        if self.phase == Phase::Joining && self.cfg.mode == Mode::Robust {
+            // A node that is (re)joining knows nothing yet; peers that still
+            // list a former incarnation of it route around it.
+            return match req {
+                RingReq::Notify { .. } | RingReq::Leaving { .. } => RingResp::Ack,
+                _ => RingResp::Joining,
+            };
+        }
         match req {
             RingReq::Step { target } => self.step_answer(target),
             RingReq::Neighbours => RingResp::Neighbours {
@@ -618,6 +631,11 @@ impl Overlay {
         tag: Tag,
         body: RingResp,
     ) -> Vec<OvEvent> {
+        if body == RingResp::Joining {
+            // The callee is a new incarnation that knows nothing yet: to us
+            // the node we knew is gone.
+            return self.on_failed(ctx, from, tag);
+        }
         match tag {
             Tag::Step(id) => self.on_step_reply(ctx, id, body),
             Tag::Stabilize => {

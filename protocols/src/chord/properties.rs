@@ -103,6 +103,10 @@ struct Membership {
     faults_seen: usize,
     /// The last membership change or fault.
     last_change: Time,
+    /// A partition is in force (the halves form rings of their own).
+    partitioned: bool,
+    /// Nodes paused now.
+    paused: BTreeSet<usize>,
 }
 
 impl Membership {
@@ -115,12 +119,23 @@ impl Membership {
             }
             self.faults_seen += 1;
             self.last_change = self.last_change.max(at);
-            if let Fault::Crash { node } | Fault::Restart { node } = f.fault {
-                if let Some(id) = self.ids.get(&node) {
-                    if self.members.get(id) == Some(&node) {
-                        self.members.remove(id);
+            match f.fault {
+                Fault::Crash { node } | Fault::Restart { node } => {
+                    if let Some(id) = self.ids.get(&node) {
+                        if self.members.get(id) == Some(&node) {
+                            self.members.remove(id);
+                        }
                     }
                 }
+                Fault::Partition { .. } => self.partitioned = true,
+                Fault::Heal => self.partitioned = false,
+                Fault::Pause { node } => {
+                    self.paused.insert(node);
+                }
+                Fault::Resume { node } => {
+                    self.paused.remove(&node);
+                }
+                _ => {}
             }
         }
         if let Event::Ring(o) = &obs.obs {
@@ -139,9 +154,12 @@ impl Membership {
         }
     }
 
-    /// Whether the membership has been quiet for `settle` at `t`.
+    /// Whether the membership has been quiet for `settle` at `t`, with no
+    /// partition or pause in force.
     fn quiet(&self, t: Time, settle: Duration) -> bool {
-        t.saturating_since(self.last_change) >= settle
+        !self.partitioned
+            && self.paused.is_empty()
+            && t.saturating_since(self.last_change) >= settle
     }
 
     /// The successor of `id` among the members.

@@ -93,13 +93,13 @@ impl Overlay {
             }
         } else {
             let head = closer.into_iter().chain([succ]);
-            match closer {
-                // The closer node's list is not known yet: keep ours behind it.
-                Some(_) => {
-                    let old: Vec<Peer> = r.succs().to_vec();
-                    r.set_succs(head.chain(old), rlen);
-                }
-                None => r.set_succs(head.chain(succs), rlen),
+            if closer.is_some() || succs.is_empty() {
+                // The closer node's list is not known yet (or the successor
+                // is rejoining and knows none): keep ours behind it.
+                let old: Vec<Peer> = r.succs().to_vec();
+                r.set_succs(head.chain(old), rlen);
+            } else {
+                r.set_succs(head.chain(succs), rlen);
             }
             self.list_filled = true;
         }

@@ -47,3 +47,24 @@ fn course_small_finger_tables_equal_the_papers_figure_5a() {
         assert_eq!(&fingers(&sim, i), want, "node {i}");
     }
 }
+
+#[test]
+fn churn_passes() {
+    let s = scenario("chord-churn");
+    for seed in 0..3 {
+        let mut sim = build(&s, seed);
+        let report = sim.run().unwrap();
+        let obs = sim.observations();
+        let count = |f: &dyn Fn(&Event) -> bool| obs.iter().filter(|o| f(&o.obs)).count();
+        eprintln!(
+            "seed {seed}: {:?} events {} stored {} found {} lookups {} failed {}",
+            report.violation,
+            report.counters.events,
+            count(&|e| matches!(e, Event::Stored { .. })),
+            count(&|e| matches!(e, Event::Found { .. })),
+            count(&|e| matches!(e, Event::Lookup { .. })),
+            count(&|e| matches!(e, Event::LookupFailed { .. })),
+        );
+        assert!(report.violation.is_none(), "seed {seed}: {:?}", report.violation);
+    }
+}
