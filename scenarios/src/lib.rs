@@ -15,6 +15,7 @@
 //! (`examples/leader-lease/` is a complete example.)
 
 pub mod bench;
+pub mod bench_chord;
 pub mod cli;
 pub mod commands;
 pub mod failure;
@@ -47,6 +48,7 @@ pub fn main_with(protocols: &[&'static dyn registry::CliProtocol]) -> ExitCode {
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+        Command::Bench(BenchCommand::Chord(args)) => commands::bench::run_chord(&args),
         Command::Forex(command) => tools::forex::run(&command),
         Command::Gcd(command) => tools::gcd::run(command),
         Command::Bully(command) => tools::bully::run(command),

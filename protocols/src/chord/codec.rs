@@ -133,7 +133,15 @@ impl ChordCodec {
     /// Every id in `msg` is below `2^M`.
     fn check(&self, msg: &Msg) -> Result<(), CodecError> {
         match msg {
-            Msg::Ring(RpcMsg::Call { body, .. }) => match body {
+            Msg::Ring(m) => self.check_ring(m),
+            Msg::Data(m) => self.check_data(m),
+            Msg::WrongSpace { .. } | Msg::Foreign { .. } => Ok(()),
+        }
+    }
+
+    fn check_ring(&self, msg: &RpcMsg<RingReq, RingResp>) -> Result<(), CodecError> {
+        match msg {
+            RpcMsg::Call { body, .. } => match body {
                 RingReq::Step { target } => self.check_id(*target),
                 RingReq::Notify { me: p }
                 | RingReq::SetPredecessor { pred: p }
@@ -143,25 +151,30 @@ impl ChordCodec {
                 }
                 RingReq::Neighbours | RingReq::Ping => Ok(()),
             },
-            Msg::Ring(RpcMsg::Reply { body, .. }) => match body {
+            RpcMsg::Reply { body, .. } => match body {
                 RingResp::Done { owner: p } | RingResp::Next { next: p } => self.check_peers([p]),
                 RingResp::Neighbours { pred, succs } => {
                     self.check_peers(pred.iter().chain(succs.iter()))
                 }
                 RingResp::Ack | RingResp::Joining => Ok(()),
             },
-            Msg::Data(RpcMsg::Call {
+        }
+    }
+
+    fn check_data(&self, msg: &RpcMsg<DataReq, DataResp>) -> Result<(), CodecError> {
+        match msg {
+            RpcMsg::Call {
                 body: DataReq::Handoff { lo, hi, after, .. },
                 ..
-            }) => [Some(*lo), Some(*hi), *after]
+            } => [Some(*lo), Some(*hi), *after]
                 .into_iter()
                 .flatten()
                 .try_for_each(|id| self.check_id(id)),
-            Msg::Data(RpcMsg::Reply {
+            RpcMsg::Reply {
                 body: DataResp::Items { more: Some(id), .. },
                 ..
-            }) => self.check_id(*id),
-            Msg::Data(_) | Msg::WrongSpace { .. } | Msg::Foreign { .. } => Ok(()),
+            } => self.check_id(*id),
+            _ => Ok(()),
         }
     }
 }
@@ -171,8 +184,8 @@ impl Codec for ChordCodec {
 
     fn encode(&self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), CodecError> {
         let (m, wire) = match msg {
-            Msg::Ring(r) => (self.bits(), Wire::Ring(r.clone())),
-            Msg::Data(d) => (self.bits(), Wire::Data(d.clone())),
+            Msg::Ring(r) => (self.bits(), Wire::Ring(r.as_ref().clone())),
+            Msg::Data(d) => (self.bits(), Wire::Data(d.as_ref().clone())),
             Msg::WrongSpace { ours } => (*ours, Wire::WrongSpace),
             Msg::Foreign { .. } => {
                 return Err(CodecError::Encode(
@@ -213,8 +226,8 @@ impl Codec for ChordCodec {
         }
         let env = env.map_err(|e| CodecError::Invalid(format!("not a chord message: {e}")))?;
         let msg = match env.msg {
-            Wire::Ring(r) => Msg::Ring(r),
-            Wire::Data(d) => Msg::Data(d),
+            Wire::Ring(r) => Msg::ring(r),
+            Wire::Data(d) => Msg::data(d),
             Wire::WrongSpace => Msg::WrongSpace { ours: env.m },
         };
         self.check(&msg)?;

@@ -69,6 +69,51 @@ pub use peer::Peer;
 use sim::{ClusterInfo, Codec, NodeSpec, Property, Protocol};
 use std::sync::{Arc, OnceLock};
 
+/// The stabilized ring the nodes that start at once begin on
+/// (`bootstrap: ideal`), built once per run; each node takes its state from
+/// it the first time it starts (a restarted node joins like any other).
+struct IdealStart {
+    at_once: Vec<bool>,
+    ring: OnceLock<Option<Ring<Peer>>>,
+    started: Vec<std::sync::atomic::AtomicBool>,
+}
+
+impl IdealStart {
+    fn new(at_once: Vec<bool>) -> IdealStart {
+        let started = at_once.iter().map(|_| Default::default()).collect();
+        IdealStart {
+            at_once,
+            ring: OnceLock::new(),
+            started,
+        }
+    }
+
+    /// Node `i`'s first-start routing state, if it begins on the ring.
+    fn routing(
+        &self,
+        cfg: &overlay::Config,
+        p: &ScenarioParams,
+        i: usize,
+        book: &[std::net::SocketAddr],
+        me: Peer,
+    ) -> Option<routing::Routing> {
+        use std::sync::atomic::Ordering;
+        if !self.at_once.get(i).copied().unwrap_or(false)
+            || self.started.get(i)?.swap(true, Ordering::Relaxed)
+        {
+            return None;
+        }
+        let ring = self.ring.get_or_init(|| {
+            let nodes = (0..book.len()).filter(|&j| self.at_once[j]).filter_map(|j| {
+                let id = p.node_id(cfg.space, j, book[j]);
+                Some((id, Peer::new(id, book[j]).ok()?))
+            });
+            Ring::new(cfg.space, nodes).ok()
+        });
+        Some(routing::Routing::ideal(ring.as_ref()?, me, cfg.r))
+    }
+}
+
 /// The chord description.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChordProtocol;
@@ -95,10 +140,15 @@ impl Protocol for ChordProtocol {
         let leaves = p.leaves(n);
         // Built once per run from the address book, shared by every node.
         let shared: Arc<OnceLock<Arc<overlay::Config>>> = Arc::new(OnceLock::new());
+        let ideal = (p.bootstrap == params::Bootstrap::Ideal).then(|| {
+            let at_once: Vec<bool> = starts.iter().map(|s| s.is_zero()).collect();
+            Arc::new(IdealStart::new(at_once))
+        });
         let p = Arc::new(p.clone());
         Ok((0..n)
             .map(|i| {
-                let (p, work, shared) = (p.clone(), work.clone(), shared.clone());
+                let (p, work, shared, ideal) =
+                    (p.clone(), work.clone(), shared.clone(), ideal.clone());
                 let role = p.role(i, n, leaves[i]);
                 NodeSpec::new(format!("node {i}"), p.port(i), move |i, book| {
                     let cfg = shared
@@ -110,7 +160,10 @@ impl Protocol for ChordProtocol {
                         .clone();
                     let id = p.node_id(cfg.space, i, book[i]);
                     let me = Peer::new(id, book[i]).unwrap_or_else(|e| panic!("{e}"));
-                    ChordNode::new(cfg, work.clone(), role, me)
+                    match ideal.as_ref().and_then(|s| s.routing(&cfg, &p, i, book, me)) {
+                        Some(routing) => ChordNode::bootstrapped(cfg, work.clone(), role, routing),
+                        None => ChordNode::new(cfg, work.clone(), role, me),
+                    }
                 })
                 .starting_at(starts[i])
             })

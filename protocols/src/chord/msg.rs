@@ -154,13 +154,14 @@ pub enum DataResp {
     Refused(String),
 }
 
-/// Everything on the wire.
+/// Everything on the wire. The RPC messages are boxed so a message in the
+/// simulator's queue takes 16 bytes whatever it carries.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 pub enum Msg {
     /// Ring RPCs.
-    Ring(RpcMsg<RingReq, RingResp>),
+    Ring(Box<RpcMsg<RingReq, RingResp>>),
     /// Data RPCs.
-    Data(RpcMsg<DataReq, DataResp>),
+    Data(Box<RpcMsg<DataReq, DataResp>>),
     /// Sent back to a peer whose messages carry another `M`.
     WrongSpace {
         /// The `M` of the node answering.
@@ -250,6 +251,18 @@ pub enum Event {
         /// Its address.
         peer: std::net::SocketAddr,
     },
+}
+
+impl Msg {
+    /// A ring RPC message.
+    pub fn ring(m: RpcMsg<RingReq, RingResp>) -> Msg {
+        Msg::Ring(Box::new(m))
+    }
+
+    /// A data RPC message.
+    pub fn data(m: RpcMsg<DataReq, DataResp>) -> Msg {
+        Msg::Data(Box::new(m))
+    }
 }
 
 /// One line for people.

@@ -133,6 +133,20 @@ impl ChordNode {
         }
     }
 
+    /// A node that starts on a stabilized ring with this routing state.
+    pub fn bootstrapped(
+        cfg: Arc<super::overlay::Config>,
+        work: Arc<Workload>,
+        role: Role,
+        routing: super::routing::Routing,
+    ) -> ChordNode {
+        let mut node = ChordNode::new(cfg.clone(), work, role, routing.me());
+        // Every node of a bootstrapped ring starts empty: nothing to pull.
+        node.pulled_for = routing.pred();
+        node.overlay = Overlay::bootstrapped(cfg, routing);
+        node
+    }
+
     /// The overlay (ring state).
     pub fn overlay(&self) -> &Overlay {
         &self.overlay
@@ -169,19 +183,19 @@ impl ChordNode {
         f: impl FnOnce(&mut Overlay, &mut super::overlay::OvCtx<'_>) -> R,
     ) -> R {
         let overlay = &mut self.overlay;
-        ctx.scoped(Msg::Ring, Timer::Ring, Event::Ring, |c| f(overlay, c))
+        ctx.scoped(Msg::ring, Timer::Ring, Event::Ring, |c| f(overlay, c))
     }
 
     fn data_call(&mut self, ctx: &mut Ctx<'_, Self>, to: SocketAddr, req: DataReq, tag: DataTag) {
         let rpc = &mut self.data;
-        ctx.scoped(Msg::Data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
+        ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
             rpc.call(c, to, req, tag);
         });
     }
 
     fn data_reply(&mut self, ctx: &mut Ctx<'_, Self>, to: SocketAddr, id: u64, resp: DataResp) {
         let rpc = &self.data;
-        ctx.scoped(Msg::Data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
+        ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
             rpc.reply(c, to, id, resp);
         });
     }
@@ -454,7 +468,7 @@ impl ChordNode {
 
     fn on_data(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: RpcMsg<DataReq, DataResp>) {
         let rpc = &mut self.data;
-        let event = ctx.scoped(Msg::Data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
+        let event = ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
             rpc.on_message(c, from, msg)
         });
         match event {
@@ -614,10 +628,10 @@ impl Machine for ChordNode {
     fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Msg) {
         match msg {
             Msg::Ring(m) => {
-                let events = self.ring(ctx, |o, c| o.on_message(c, from, m));
+                let events = self.ring(ctx, |o, c| o.on_message(c, from, *m));
                 self.after_ring(ctx, events);
             }
-            Msg::Data(m) if self.overlay.phase() != Phase::Left => self.on_data(ctx, from, m),
+            Msg::Data(m) if self.overlay.phase() != Phase::Left => self.on_data(ctx, from, *m),
             Msg::Data(_) => {}
             Msg::Foreign { theirs } => {
                 let ours = self.overlay.config().space.bits() as u8;
@@ -639,7 +653,7 @@ impl Machine for ChordNode {
             }
             Timer::Data(t) => {
                 let rpc = &mut self.data;
-                let event = ctx.scoped(Msg::Data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
+                let event = ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
                     rpc.on_timer(c, t)
                 });
                 if let Some(RpcEvent::Failed { tag, .. }) = event {

@@ -44,6 +44,19 @@ pub struct Poisson {
     pub start: Dur,
 }
 
+/// How the nodes that start with the run find the ring.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bootstrap {
+    /// Each joins through a contact (the protocol's join).
+    #[default]
+    Join,
+    /// They start on a stabilized ring (robust mode; for large rings):
+    /// predecessor, successor list and fingers as the ideal ring says.
+    /// Late joiners and restarted nodes still join.
+    Ideal,
+}
+
 /// Scenario parameters of `chord` (`params` in a scenario file).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +67,10 @@ pub struct ScenarioParams {
     /// Identifier bits `M`, 1..=160.
     #[serde(default = "bits")]
     pub bits: u32,
+    /// `join` (default) or `ideal`: how the nodes that start at once find
+    /// the ring.
+    #[serde(default)]
+    pub bootstrap: Bootstrap,
     /// Node ids in node order, instead of SHA-1 of the address (the
     /// course's test set-up: node `n` at port `TEST_BASE + n`).
     #[serde(default)]
@@ -111,6 +128,10 @@ pub struct ScenarioParams {
     /// Every node looks a random id up this often (`0s`: never).
     #[serde(default)]
     pub lookup_every: Dur,
+    /// Observe every lookup of `lookup_every` (`false`: only count them in
+    /// the node, as the scale benchmark does to keep memory flat).
+    #[serde(default = "yes")]
+    pub observe_lookups: bool,
     /// Replication and anti-entropy period (robust; `0s`: never).
     #[serde(default = "replicate_every")]
     pub replicate_every: Dur,
@@ -163,6 +184,9 @@ fn lookup_retries() -> u8 {
 }
 fn schedule_seed() -> u64 {
     1
+}
+fn yes() -> bool {
+    true
 }
 fn replicate_every() -> Dur {
     Dur::secs(2)
@@ -300,6 +324,9 @@ impl ScenarioParams {
                 ));
             }
         }
+        if self.bootstrap == Bootstrap::Ideal && self.mode == Mode::Course {
+            return Err("params.bootstrap: `ideal` needs the robust mode".into());
+        }
         if self.window == 0 {
             return Err("params.window: must be at least 1".into());
         }
@@ -397,7 +424,7 @@ impl ScenarioParams {
             query_at: self.query_at.map(|d| d.0),
             lookup_every: self.lookup_every.0,
             replicate_every: self.replicate_every.0,
-            observe_lookups: true,
+            observe_lookups: self.observe_lookups,
             window: self.window,
         })
     }

@@ -145,6 +145,7 @@ impl Membership {
                     self.ids.insert(obs.node, id);
                 }
                 OvObs::Joined { id, .. } => {
+                    self.ids.insert(obs.node, id);
                     self.members.insert(id, obs.node);
                 }
                 OvObs::Left { id } => {

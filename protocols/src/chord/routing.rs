@@ -10,6 +10,7 @@
 use super::id::{Id, IdSpace};
 use super::interval::Interval;
 use super::peer::Peer;
+use super::ring::Ring;
 
 /// Predecessor, successors and fingers of node `me`.
 #[derive(Clone, Debug)]
@@ -35,6 +36,37 @@ impl Routing {
             succs: Vec::new(),
             fingers: vec![(0, me)],
         }
+    }
+
+    /// A node's state in a stabilized ring: its predecessor, successor
+    /// list and finger table as `ring` (holding the node) says.
+    pub fn ideal(ring: &Ring<Peer>, me: Peer, r: usize) -> Routing {
+        let space = ring.space();
+        let n = ring.len();
+        let k = ring.successor_index(me.id());
+        let mut out = Routing::alone(space, me);
+        if n < 2 {
+            return out;
+        }
+        out.pred = Some(*ring.addr((k + n - 1) % n));
+        let succs = (1..n.min(r + 1)).map(|j| *ring.addr((k + j) % n));
+        out.set_succs(succs, r);
+        // Fingers up to the successor's distance are the successor; above,
+        // one binary search per exponent.
+        let succ = out.successor();
+        let d = space.sub(succ.id(), me.id());
+        let first = d.bit_len().saturating_sub(1) as u8;
+        let mut runs: Vec<(u8, Peer)> = vec![(0, succ)];
+        for e in first..space.bits() as u8 {
+            let start = space.add_pow2(me.id(), u32::from(e));
+            let node = *ring.addr(ring.successor_index(start));
+            if runs.last().is_none_or(|r| r.1 != node) {
+                runs.push((e, node));
+            }
+        }
+        runs.shrink_to_fit();
+        out.fingers = runs;
+        out
     }
 
     /// The identifier space.
@@ -242,6 +274,18 @@ mod tests {
         assert_eq!(r.finger(0), None);
         assert_eq!(r.finger(4), None);
         assert_eq!(r.finger_start(3), Id::from_u128(2));
+    }
+
+    #[test]
+    fn ideal_state_matches_the_papers_figure() {
+        let s = IdSpace::new(3).unwrap();
+        let ring = Ring::new(s, [0, 1, 3, 6].map(|v| (Id::from_u128(v), peer(v)))).unwrap();
+        for (v, want, pred) in [(0, [1, 3, 6], 6), (1, [3, 3, 6], 0), (3, [6, 6, 0], 1), (6, [0, 0, 3], 3)] {
+            let r = Routing::ideal(&ring, peer(v), 2);
+            assert_eq!(table(&r), want, "node {v}");
+            assert_eq!(r.pred(), Some(peer(pred)));
+            assert_eq!(r.succs().len(), 2);
+        }
     }
 
     #[test]

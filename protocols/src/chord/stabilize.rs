@@ -24,8 +24,15 @@ impl Overlay {
     /// Arms the periodic timers (robust mode), each at a random phase.
     pub(crate) fn start_timers(&mut self, ctx: &mut OvCtx<'_>) {
         let c = self.cfg.clone();
+        // A node that just joined stabilizes at once; a node of a
+        // bootstrapped ring at a random phase like the other timers.
         let t = jitter(ctx, c.stabilize_every);
-        ctx.set_timer(t.min(Duration::from_millis(1)), OvTimer::Stabilize);
+        let t = if self.list_filled {
+            t
+        } else {
+            t.min(Duration::from_millis(1))
+        };
+        ctx.set_timer(t, OvTimer::Stabilize);
         let t = jitter(ctx, c.fix_every);
         ctx.set_timer(t, OvTimer::FixFingers);
         let t = jitter(ctx, c.check_every);
@@ -139,16 +146,26 @@ impl Overlay {
         }
         let bits = self.cfg.space.bits() as u8;
         let succ = self.routing.successor();
-        for _ in 0..bits {
+        // Exponents below `near` start at or before the successor: they
+        // are the successor, no lookup needed.
+        let d = self.cfg.space.sub(succ.id(), self.routing.me().id());
+        let near = if succ == self.routing.me() {
+            bits
+        } else {
+            (d.bit_len().saturating_sub(1) as u8).min(bits)
+        };
+        if near > 0 {
+            self.routing.set_fingers(0, near - 1, succ);
+        }
+        for _ in 0..2 {
             let e = if self.next_finger >= bits {
                 0
             } else {
                 self.next_finger
             };
             let start = self.routing.finger_start(u32::from(e) + 1);
-            if self.routing.successor_owns(start) {
-                self.routing.set_fingers(e, e, succ);
-                self.next_finger = e + 1;
+            if e < near || self.routing.successor_owns(start) {
+                self.next_finger = near.max(e + 1);
                 continue;
             }
             self.fixing = true;

@@ -184,29 +184,29 @@ fn samples() -> Vec<Msg> {
     let v = Value(std::sync::Arc::from(vec![("Name".to_string(), "Farris, Tom".to_string())]));
     let key: msg::Key = std::sync::Arc::from("tomfarris/25138611948");
     vec![
-        Msg::Ring(RpcMsg::Call { id: 1, body: RingReq::Step { target: Id::from_u128(5) } }),
-        Msg::Ring(RpcMsg::Call { id: 2, body: RingReq::Notify { me: peer(3, 1) } }),
-        Msg::Ring(RpcMsg::Call {
+        Msg::ring(RpcMsg::Call { id: 1, body: RingReq::Step { target: Id::from_u128(5) } }),
+        Msg::ring(RpcMsg::Call { id: 2, body: RingReq::Notify { me: peer(3, 1) } }),
+        Msg::ring(RpcMsg::Call {
             id: 3,
             body: RingReq::Leaving { pred: Some(peer(1, 2)), succs: vec![peer(6, 3), peer(0, 4)] },
         }),
-        Msg::Ring(RpcMsg::Call { id: 4, body: RingReq::UpdateFinger { s: peer(6, 3), i: 3 } }),
-        Msg::Ring(RpcMsg::Reply { id: 5, body: RingResp::Done { owner: peer(6, 3) } }),
-        Msg::Ring(RpcMsg::Reply {
+        Msg::ring(RpcMsg::Call { id: 4, body: RingReq::UpdateFinger { s: peer(6, 3), i: 3 } }),
+        Msg::ring(RpcMsg::Reply { id: 5, body: RingResp::Done { owner: peer(6, 3) } }),
+        Msg::ring(RpcMsg::Reply {
             id: 6,
             body: RingResp::Neighbours { pred: None, succs: vec![peer(1, 2)] },
         }),
-        Msg::Ring(RpcMsg::Reply { id: 7, body: RingResp::Joining }),
-        Msg::Data(RpcMsg::Call { id: 8, body: DataReq::Put { key: key.clone(), value: v.clone() } }),
-        Msg::Data(RpcMsg::Call {
+        Msg::ring(RpcMsg::Reply { id: 7, body: RingResp::Joining }),
+        Msg::data(RpcMsg::Call { id: 8, body: DataReq::Put { key: key.clone(), value: v.clone() } }),
+        Msg::data(RpcMsg::Call {
             id: 9,
             body: DataReq::Handoff { lo: Id::from_u128(3), hi: Id::from_u128(6), after: None, remove: true },
         }),
-        Msg::Data(RpcMsg::Reply {
+        Msg::data(RpcMsg::Reply {
             id: 10,
             body: DataResp::Items { items: vec![(key, v)], more: Some(Id::from_u128(4)) },
         }),
-        Msg::Data(RpcMsg::Reply { id: 11, body: DataResp::Value(None) }),
+        Msg::data(RpcMsg::Reply { id: 11, body: DataResp::Value(None) }),
         Msg::WrongSpace { ours: 3 },
     ]
 }
@@ -287,10 +287,28 @@ fn a_get_of_an_unknown_key_answers_none() {
     h.start();
     let client = sim::virtual_addr(5, 1);
     let key: msg::Key = std::sync::Arc::from("nobody/0000");
-    h.deliver(client, Msg::Data(RpcMsg::Call { id: 77, body: DataReq::Get { key } }));
+    h.deliver(client, Msg::data(RpcMsg::Call { id: 77, body: DataReq::Get { key } }));
     // A lone node owns every key and answers at once.
     assert_eq!(
         h.take_sent(),
-        vec![(client, Msg::Data(RpcMsg::Reply { id: 77, body: DataResp::Value(None) }))]
+        vec![(client, Msg::data(RpcMsg::Reply { id: 77, body: DataResp::Value(None) }))]
+    );
+}
+
+#[test]
+fn print_sizes() {
+    use std::mem::size_of;
+    eprintln!(
+        "node {} overlay {} routing {} msg {} timer {} event {} observed {} rng {} store {} workload {}",
+        size_of::<ChordNode>(),
+        size_of::<overlay::Overlay>(),
+        size_of::<routing::Routing>(),
+        size_of::<Msg>(),
+        size_of::<msg::Timer>(),
+        size_of::<Event>(),
+        size_of::<sim::Observed<Event>>(),
+        size_of::<sim::NodeRng>(),
+        size_of::<store::Store>(),
+        size_of::<rpc::Rpc<msg::RingReq, overlay::Tag>>(),
     );
 }
