@@ -47,7 +47,10 @@ fn run_potato(
         Flow::Continue
     })
     .expect("cluster starts");
-    (report.counters.delivered, report.wall_time.as_secs_f64())
+    (
+        report.counters.sim.delivered,
+        report.wall_time.as_secs_f64(),
+    )
 }
 
 fn in_process(transport: Transport) {
@@ -178,9 +181,59 @@ fn timer_lateness() {
     );
 }
 
+fn proc_status(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `nodes` nodes in this process for `RUN`: msg/s, the process's threads
+/// during the run, and its peak RSS so far.
+fn at_scale(transport: Transport, nodes: usize, tokens: u32) {
+    net_real::raise_open_file_limit();
+    let mut config = ClusterConfig::loopback(transport, nodes);
+    config.duration = RUN;
+    let mut threads = 0;
+    let report = run_cluster(
+        config,
+        move |i, book| {
+            HotPotato::new(
+                i,
+                Params {
+                    peers: book.into(),
+                    tokens,
+                    hops: u32::MAX,
+                },
+            )
+        },
+        JsonCodec::<Token>::new(),
+        |_| {
+            threads = threads.max(proc_status("Threads:"));
+            Flow::Continue
+        },
+    )
+    .expect("cluster starts");
+    let delivered = report.counters.sim.delivered;
+    println!(
+        "hot-potato {transport} one process, {nodes} nodes x {tokens} tokens: {:.0} msg/s, {threads} threads, peak RSS {} MB, {} connections",
+        delivered as f64 / report.wall_time.as_secs_f64(),
+        proc_status("VmHWM:") / 1024,
+        report.counters.connections_opened
+    );
+}
+
 fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         return child(&spec);
+    }
+    if std::env::args().any(|a| a == "scale") {
+        at_scale(Transport::Tcp, 100, 10);
+        at_scale(Transport::Udp, 1000, 2);
+        return;
     }
     // `cargo bench` passes `--bench`; other arguments filter nothing here.
     timer_lateness();
@@ -188,4 +241,7 @@ fn main() {
         in_process(transport);
         per_process(transport);
     }
+    // Peak RSS is per process: the scale runs go in a fresh one each.
+    let exe = std::env::current_exe().expect("bench binary");
+    let _ = Command::new(exe).arg("scale").status();
 }

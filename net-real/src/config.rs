@@ -1,11 +1,11 @@
-//! What a live run is told: transport, address book, duration, faults, seed.
+//! What a live run is told: transport, address book, duration, the
+//! simulator's fault model (links, scripted faults, nemesis), seed, limits.
 
-use sim::{Latency, LinkModel, ScheduledFault};
+use crate::stop::Stop;
+use sim::{Dur, Latency, LinkModel, NemesisConfig, NetworkConfig, NodeStart, ScheduledFault};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::str::FromStr;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Which sockets carry the messages.
@@ -14,7 +14,7 @@ use std::time::Duration;
 pub enum Transport {
     /// One datagram per message.
     Udp,
-    /// Framed messages on cached connections.
+    /// Framed messages on one connection per pair of nodes.
     Tcp,
 }
 
@@ -38,40 +38,39 @@ impl fmt::Display for Transport {
     }
 }
 
-/// Faults injected where a node hands a message to its socket: the knobs of
-/// [`sim::LinkModel`], applied to real traffic.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LiveFaults {
-    /// Probability a message is dropped instead of sent, in `[0, 1]`.
-    pub loss: f64,
-    /// Probability a message is sent twice, in `[0, 1]`.
-    pub duplicate: f64,
-    /// Extra delay before a message reaches the socket (sampled per copy as
-    /// the simulator samples latency); `None` sends at once.
-    pub delay: Option<Latency>,
+/// Bounds on what a run holds in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes buffered at once by the whole run: partial frames read,
+    /// frames waiting to be written, sends held back by an injected delay.
+    /// A read that would pass it closes its connection; a send that would
+    /// pass it is dropped (cause `loss`); both are logged.
+    pub max_buffered: usize,
+    /// Largest stream frame accepted (`None`: the codec's
+    /// [`sim::Codec::max_frame_len`]); a longer one closes its connection.
+    pub max_frame: Option<usize>,
 }
 
-impl LiveFaults {
-    /// The same knobs as a simulator link: its latency becomes the extra delay.
-    pub fn from_link(model: &LinkModel) -> Self {
-        LiveFaults {
-            loss: model.loss,
-            duplicate: model.duplicate,
-            delay: Some(model.latency.clone()),
+/// Default [`Limits::max_buffered`]: 256 MiB.
+pub const DEFAULT_MAX_BUFFERED: usize = 256 << 20;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_buffered: DEFAULT_MAX_BUFFERED,
+            max_frame: None,
         }
     }
+}
 
-    /// Checks probabilities and delay parameters.
-    pub fn validate(&self) -> Result<(), String> {
-        LinkModel {
-            latency: self.delay.clone().unwrap_or(Latency::Constant {
-                value: sim::Dur::default(),
-            }),
-            loss: self.loss,
-            duplicate: self.duplicate,
-            fifo: false,
-        }
-        .validate("faults")
+/// A network without injected faults: no extra delay, no loss.
+pub fn ideal_network() -> NetworkConfig {
+    NetworkConfig {
+        default: LinkModel {
+            latency: Latency::Constant { value: Dur::ms(0) },
+            ..LinkModel::default()
+        },
+        ..NetworkConfig::default()
     }
 }
 
@@ -81,40 +80,53 @@ pub struct ClusterConfig {
     /// UDP or TCP.
     pub transport: Transport,
     /// The address book: every node's address, in node order. A local node
-    /// with port 0 gets a free port; the book the machines see has the real one.
+    /// with port 0 gets a free port; the book the machines see has the real
+    /// one. A remote node with port 0 is a placeholder nobody sends to.
     pub addrs: Vec<SocketAddr>,
-    /// Indices of the nodes this process runs (`None`: all of them). One node
-    /// per process is `Some(vec![i])`.
+    /// Indices of the nodes this process runs (`None`: all of them).
     pub local: Option<Vec<usize>>,
     /// The run ends this long after it started (if nothing stops it earlier).
     pub duration: Duration,
-    /// Faults injected on every send.
-    pub faults: LiveFaults,
+    /// The simulator's link model, applied where a node hands a message to
+    /// its socket: a link's latency is an extra delay, its loss and
+    /// duplication act on real messages, `fifo` keeps a link's delays in
+    /// send order; per-link overrides by node index.
+    pub network: NetworkConfig,
     /// Scripted faults at times since the start (node indices as in the book).
     pub schedule: Vec<ScheduledFault>,
-    /// Seeds node RNGs and the fault injector; `None` draws a seed from the OS.
+    /// Random faults, planned before the run from the seed as the simulator plans them.
+    pub nemesis: Option<NemesisConfig>,
+    /// Nodes that start later than the run (late joins).
+    pub starts: Vec<NodeStart>,
+    /// Seeds node RNGs, the network's draws and the nemesis; `None` draws
+    /// a seed from the OS.
     pub seed: Option<u64>,
-    /// Set it (e.g. from a Ctrl-C handler) to end the run early and cleanly.
-    pub stop: Arc<AtomicBool>,
+    /// Ends the run early and cleanly (Ctrl-C, SIGTERM, another thread).
+    pub stop: Stop,
     /// How long local nodes listen before their machines start: with one
-    /// node per process, long enough for every process to bind its socket, so
-    /// first messages are not sent to peers that are not listening yet.
+    /// node per process, long enough for every process to bind its socket.
     pub start_after: Duration,
+    /// Memory bounds.
+    pub limits: Limits,
 }
 
 impl ClusterConfig {
-    /// `nodes` nodes on 127.0.0.1 with free ports, all in this process, 10 s, no faults.
+    /// `nodes` nodes on 127.0.0.1 with free ports, all in this process,
+    /// 10 s, an ideal network.
     pub fn loopback(transport: Transport, nodes: usize) -> Self {
         ClusterConfig {
             transport,
             addrs: vec![SocketAddr::from((Ipv4Addr::LOCALHOST, 0)); nodes],
             local: None,
             duration: Duration::from_secs(10),
-            faults: LiveFaults::default(),
+            network: ideal_network(),
             schedule: Vec::new(),
+            nemesis: None,
+            starts: Vec::new(),
             seed: None,
-            stop: Arc::new(AtomicBool::new(false)),
+            stop: Stop::new(),
             start_after: Duration::ZERO,
+            limits: Limits::default(),
         }
     }
 
@@ -126,33 +138,35 @@ impl ClusterConfig {
         }
     }
 
-    /// Checks node indices, probabilities and addresses; the error says what is wrong.
+    /// Checks node indices, probabilities and addresses with the
+    /// simulator's own validation; the error names the field.
     pub fn validate(&self) -> Result<(), String> {
         let n = self.addrs.len();
-        let node_ok = |place: &str, i: usize| {
-            if i < n {
-                Ok(())
-            } else {
-                Err(format!("{place}: node {i} does not exist ({n} nodes)"))
-            }
-        };
         let local = self.local_nodes();
         if local.is_empty() {
             return Err("no node to run here".into());
         }
-        for &i in &local {
-            node_ok("local", i)?;
-        }
-        for (i, addr) in self.addrs.iter().enumerate() {
-            if addr.port() == 0 && !local.contains(&i) {
-                return Err(format!("addrs[{i}]: a remote node needs a port"));
+        for (k, &i) in local.iter().enumerate() {
+            if i >= n {
+                return Err(format!("local: node {i} does not exist ({n} nodes)"));
+            }
+            if local[..k].contains(&i) {
+                return Err(format!("local: node {i} is listed twice"));
             }
         }
-        for (i, f) in self.schedule.iter().enumerate() {
-            for node in f.fault.nodes() {
-                node_ok(&format!("schedule[{i}] ({})", f.fault.kind()), node)?;
-            }
+        if self.limits.max_buffered < 1 << 16 {
+            return Err(format!(
+                "limits.max_buffered: {} bytes is below the 64 KiB minimum",
+                self.limits.max_buffered
+            ));
         }
-        self.faults.validate()
+        let sim = sim::SimConfig {
+            network: self.network.clone(),
+            faults: self.schedule.clone(),
+            nemesis: self.nemesis.clone(),
+            starts: self.starts.clone(),
+            ..sim::SimConfig::default()
+        };
+        sim.validate(n)
     }
 }

@@ -9,6 +9,8 @@ use std::net::SocketAddr;
 pub enum LiveError {
     /// The configuration is inconsistent; the text names the field.
     Config(String),
+    /// The OS would not give an event queue.
+    Poll(io::Error),
     /// A node's socket could not be bound.
     Bind {
         /// The address asked for.
@@ -22,6 +24,7 @@ impl fmt::Display for LiveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LiveError::Config(why) => write!(f, "bad live configuration: {why}"),
+            LiveError::Poll(e) => write!(f, "cannot create an event queue: {e}"),
             LiveError::Bind { addr, source } => write!(f, "cannot bind {addr}: {source}"),
         }
     }
@@ -31,6 +34,7 @@ impl std::error::Error for LiveError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             LiveError::Config(_) => None,
+            LiveError::Poll(e) => Some(e),
             LiveError::Bind { source, .. } => Some(source),
         }
     }

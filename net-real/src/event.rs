@@ -1,11 +1,9 @@
 //! What a live run tells its caller while it runs: observations (the same
 //! stream as in simulation) and log entries (bad input, socket errors, faults).
 
-use crate::clock::Clock;
 use sim::Time;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::mpsc::Sender;
 
 /// An observation with when, by which node and at which address it was made.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +16,8 @@ pub struct LiveObserved<O> {
     pub addr: SocketAddr,
     /// The observation.
     pub obs: O,
+    /// The run's counters when it was made (for properties reading [`sim::Env`]).
+    pub counters: sim::Counters,
 }
 
 impl<O: Clone> LiveObserved<O> {
@@ -44,6 +44,8 @@ pub enum LogKind {
     Receive,
     /// A scripted fault was applied.
     Fault,
+    /// A limit was reached: open files, buffered bytes, frame size.
+    Limit,
 }
 
 impl LogKind {
@@ -54,6 +56,7 @@ impl LogKind {
             LogKind::Send => "send error",
             LogKind::Receive => "receive error",
             LogKind::Fault => "fault",
+            LogKind::Limit => "limit",
         }
     }
 }
@@ -86,6 +89,14 @@ impl fmt::Display for LogEntry {
 /// Something the run reports to its caller.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LiveEvent<O> {
+    /// Every local socket is bound (first event of a run): the address
+    /// book with the ports actually bound, and the indices of local nodes.
+    Listening {
+        /// The address book as bound.
+        addrs: Vec<SocketAddr>,
+        /// The nodes this process runs.
+        local: Vec<usize>,
+    },
     /// A node observed something.
     Observed(LiveObserved<O>),
     /// A log entry.
@@ -99,47 +110,4 @@ pub enum Flow {
     Continue,
     /// End the run now (e.g. every token retired).
     Stop,
-}
-
-/// The sending side of the event stream, with the run's clock.
-pub(crate) struct Events<O> {
-    tx: Sender<LiveEvent<O>>,
-    clock: Clock,
-}
-
-impl<O> Clone for Events<O> {
-    fn clone(&self) -> Self {
-        Events {
-            tx: self.tx.clone(),
-            clock: self.clock,
-        }
-    }
-}
-
-impl<O> Events<O> {
-    pub(crate) fn new(tx: Sender<LiveEvent<O>>, clock: Clock) -> Self {
-        Events { tx, clock }
-    }
-
-    /// Reports an observation (dropped silently once the run is over).
-    pub(crate) fn observed(&self, record: LiveObserved<O>) {
-        let _ = self.tx.send(LiveEvent::Observed(record));
-    }
-
-    /// Logs an entry stamped with the current time.
-    pub(crate) fn log(
-        &self,
-        node: usize,
-        peer: Option<SocketAddr>,
-        kind: LogKind,
-        message: impl Into<String>,
-    ) {
-        let _ = self.tx.send(LiveEvent::Log(LogEntry {
-            time: self.clock.now(),
-            node,
-            peer,
-            kind,
-            message: message.into(),
-        }));
-    }
 }

@@ -1,27 +1,34 @@
 //! # net-real: the same machines on real sockets
 //!
-//! Runs any [`sim::Machine`] on real UDP or TCP sockets with the real clock:
-//! the adapter owns sockets, clocks and threads; all protocol logic stays in
-//! the machine. Many nodes can share one process (each on its own port), or
-//! a process can run one node of a larger address book (several hosts).
+//! Runs any [`sim::Machine`] on real UDP or TCP sockets with the real clock.
+//! All protocol logic stays in the machine; this crate owns sockets, clocks
+//! and one event loop.
 //!
-//! - **UDP**: one datagram per message; a message too big for one datagram is
-//!   an encode error (counted, logged), never truncated.
-//! - **TCP**: messages framed by the [`sim::Codec`]; connections are opened on
-//!   first send and cached; a reply to a peer that connected to us goes back
-//!   over that connection (its `from` is the peer's socket address); broken
-//!   connections are dropped and dialled again; errors never stop a node.
-//! - **Faults** ([`LiveFaults`], and scripted [`sim::Fault`]s): loss,
-//!   duplication, extra delay and partitions applied where a node hands a
-//!   message to its socket; crash, restart, pause, resume, skew and drift of
-//!   local nodes.
-//! - **Bad input** (garbage, truncated frames, absurd lengths) is counted in
-//!   [`LiveCounters::decode_errors`] and logged with the peer's address;
-//!   nothing is allocated in proportion to a claimed length.
-//!
-//! Threads: per node one machine thread (it sleeps until the next message or
-//! timer), plus one UDP receiver, or one TCP acceptor and one reader per
-//! connection.
+//! - **One event loop** (`mio`) on the calling thread drives every local node:
+//!   non-blocking sockets, one deadline heap for every timer, injected delay,
+//!   scheduled fault and late start. Threads: one, whatever the node and
+//!   connection counts. A [`Stop`] (Ctrl-C, SIGTERM, another thread) wakes
+//!   the loop at once.
+//! - **UDP**: one datagram per message; a message too big for one datagram
+//!   is a `wire_check` drop (logged), never truncated.
+//! - **TCP**: messages framed by the [`sim::Codec`], read incrementally (a
+//!   frame dribbled in small pieces costs linear time), one descriptor and
+//!   one connection per pair of nodes (a reply to a local node that dialled
+//!   us goes back over its connection; so does a reply to `from` of anyone
+//!   else), per-connection write queues so a slow reader blocks nothing.
+//!   Connections reach machines as [`sim::Connection`] events and
+//!   `ctx.close(peer)` closes one.
+//! - **Faults** come from the simulator's own code: [`sim::network::Network`]
+//!   (link model defaults and per-link overrides, latency distributions,
+//!   loss, duplication, FIFO, partitions one-way or not) decides each
+//!   message's fate where a node hands it to its socket, and
+//!   [`sim::nemesis::plan`] plans random faults from the seed. Crash,
+//!   restart, pause, resume, skew and drift act on local nodes.
+//! - **Counters** have the simulator's meaning and add up:
+//!   `sent + duplicated = delivered + dropped (by cause) + in flight`.
+//! - **Bad input** (garbage, truncated frames, absurd lengths, endless
+//!   frames) is counted in [`LiveCounters::decode_errors`] and logged with
+//!   the peer's address; buffered bytes are bounded per frame and per run.
 //!
 //! ```no_run
 //! use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
@@ -35,27 +42,28 @@
 //!     JsonCodec::<Token>::new(),
 //!     |event| { if let LiveEvent::Log(entry) = event { eprintln!("{entry}") }; Flow::Continue },
 //! ).unwrap();
-//! println!("{} delivered", report.counters.delivered);
+//! println!("{} delivered", report.counters.sim.delivered);
 //! ```
 
-mod agenda;
 mod clock;
 mod cluster;
 mod config;
-mod driver;
+mod deadlines;
 mod error;
 mod event;
-mod faults;
+mod fds;
 mod frames;
-mod inbound;
-mod node;
-mod outbound;
 mod report;
+mod runtime;
+mod schedule;
+mod stop;
 mod tcp;
 mod udp;
 
-pub use cluster::run_cluster;
-pub use config::{ClusterConfig, LiveFaults, Transport};
+pub use cluster::{os_seed, run_cluster, run_nodes};
+pub use config::{ideal_network, ClusterConfig, Limits, Transport, DEFAULT_MAX_BUFFERED};
 pub use error::LiveError;
 pub use event::{Flow, LiveEvent, LiveObserved, LogEntry, LogKind};
-pub use report::{LiveCounters, LiveDropped, LiveReport, LiveStop};
+pub use fds::{open_file_limits, raise_open_file_limit, tcp_mesh_descriptors};
+pub use report::{LiveCounters, LiveReport, LiveStop};
+pub use stop::Stop;

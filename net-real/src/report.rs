@@ -1,122 +1,52 @@
-//! What a live run counts and reports: the simulator's counters, minus the
-//! digest (live runs are not deterministic), plus what only sockets can tell.
+//! What a live run counts and reports: the simulator's counters with the
+//! simulator's meaning (no digest: live runs are not deterministic), plus
+//! what only sockets can tell.
 
 use crate::config::Transport;
 use serde::Serialize;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// Why a message a node sent never reached a socket (or left it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DropKind {
-    Loss,
-    Partition,
-    Encode,
-    Send,
-}
-
-/// Counters shared by every thread of a run.
-#[derive(Default)]
-pub(crate) struct Stats {
-    pub(crate) sent: AtomicU64,
-    pub(crate) delivered: AtomicU64,
-    pub(crate) duplicated: AtomicU64,
-    loss: AtomicU64,
-    partition: AtomicU64,
-    encode: AtomicU64,
-    send: AtomicU64,
-    pub(crate) decode_errors: AtomicU64,
-    pub(crate) timers_fired: AtomicU64,
-    pub(crate) observations: AtomicU64,
-    pub(crate) faults: AtomicU64,
-    pub(crate) connections: AtomicU64,
-}
-
-/// Adds one to a counter.
-pub(crate) fn bump(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::Relaxed);
-}
-
-impl Stats {
-    pub(crate) fn dropped(&self, kind: DropKind) {
-        bump(match kind {
-            DropKind::Loss => &self.loss,
-            DropKind::Partition => &self.partition,
-            DropKind::Encode => &self.encode,
-            DropKind::Send => &self.send,
-        });
-    }
-
-    pub(crate) fn snapshot(&self) -> LiveCounters {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        LiveCounters {
-            sent: get(&self.sent),
-            delivered: get(&self.delivered),
-            duplicated: get(&self.duplicated),
-            dropped: LiveDropped {
-                loss: get(&self.loss),
-                partition: get(&self.partition),
-                encode_error: get(&self.encode),
-                send_error: get(&self.send),
-            },
-            decode_errors: get(&self.decode_errors),
-            timers_fired: get(&self.timers_fired),
-            observations: get(&self.observations),
-            faults: get(&self.faults),
-            connections_opened: get(&self.connections),
-        }
-    }
-}
-
-/// Messages that never left the sender, by cause.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct LiveDropped {
-    /// Dropped by injected loss.
-    pub loss: u64,
-    /// Blocked by an injected partition.
-    pub partition: u64,
-    /// Could not be encoded (e.g. too big for one datagram).
-    pub encode_error: u64,
-    /// The socket refused it (connection refused or broken, unreachable).
-    pub send_error: u64,
-}
-
-impl LiveDropped {
-    /// Messages the injected faults dropped (loss and partitions).
-    pub fn injected(&self) -> u64 {
-        self.loss + self.partition
-    }
-    /// Every drop.
-    pub fn total(&self) -> u64 {
-        self.injected() + self.encode_error + self.send_error
-    }
-}
-
-/// Message and timer counters of a live run (those of [`sim::Counters`] that
-/// make sense on real sockets, plus socket-level ones).
+/// The counters of a live run.
+///
+/// `sent + duplicated == delivered + dropped.total() + in_flight`: every
+/// message a node sent is delivered, dropped for a reason, or was still in
+/// flight when the run stopped (held by an injected delay, queued on a
+/// connection, in the kernel's buffers, at a paused node, or lost by the
+/// kernel or another host unseen).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LiveCounters {
-    /// Messages nodes sent.
-    pub sent: u64,
-    /// Messages handed to a node.
-    pub delivered: u64,
-    /// Extra copies the injected duplication made.
-    pub duplicated: u64,
-    /// Messages dropped before reaching the wire, by cause. The kernel and the
-    /// network may lose more (UDP); `sent + duplicated - dropped - delivered`
-    /// is what was lost there or still in flight at the end.
-    pub dropped: LiveDropped,
-    /// Datagrams or frames that did not decode (logged with the peer's address).
+    /// The simulator's counters: sent, delivered, duplicated, dropped by
+    /// [`sim::DropCause`], timers fired, observations, faults applied.
+    #[serde(flatten)]
+    pub sim: sim::Counters,
+    /// Messages neither delivered nor dropped when the run stopped.
+    pub in_flight: u64,
+    /// Of those, the ones this process still held (delayed, queued to
+    /// write, or waiting at a paused node).
+    pub held: u64,
+    /// Datagrams or frames that did not decode (logged with the peer).
     pub decode_errors: u64,
-    /// Timers that fired.
-    pub timers_fired: u64,
-    /// Observations nodes made.
-    pub observations: u64,
-    /// Scheduled faults applied.
-    pub faults: u64,
-    /// TCP connections opened or accepted.
+    /// TCP connections established (dialled or accepted).
     pub connections_opened: u64,
+    /// TCP connections refused or failed while connecting.
+    pub connections_refused: u64,
+    /// TCP connections closed (by either end or by an error).
+    pub connections_closed: u64,
+    /// Connections closed for bad input or for passing a buffer limit.
+    pub connections_cut: u64,
+    /// Times the open-file limit stopped an accept or a connect.
+    pub descriptor_exhaustion: u64,
+    /// The most bytes buffered at once (see [`crate::Limits::max_buffered`]).
+    pub peak_buffered: u64,
+}
+
+impl LiveCounters {
+    /// `sent + duplicated == delivered + dropped + in flight`.
+    pub fn conserves_messages(&self) -> bool {
+        let c = &self.sim;
+        c.sent + c.duplicated == c.delivered + c.dropped.total() + self.in_flight
+    }
 }
 
 /// Why a live run ended.
@@ -127,7 +57,7 @@ pub enum LiveStop {
     Duration,
     /// The caller's event handler said it was done.
     Done,
-    /// The stop flag was set (Ctrl-C).
+    /// A stop was requested (Ctrl-C, SIGTERM, [`crate::Stop::request`]).
     Interrupted,
 }
 
@@ -140,13 +70,27 @@ pub struct LiveReport {
     pub transport: Transport,
     /// Why the run ended.
     pub stop: LiveStop,
+    /// The signal that interrupted the run, if one did.
+    pub signal: Option<i32>,
     /// Wall time from start to the end of shutdown.
     #[serde(serialize_with = "as_secs")]
     pub wall_time: Duration,
     /// The address book as bound (free ports resolved).
     pub addrs: Vec<SocketAddr>,
+    /// The fault schedule applied (scripted plus the nemesis's plan), by time.
+    pub schedule: Vec<sim::ScheduledFault>,
     /// Counters.
     pub counters: LiveCounters,
+}
+
+impl LiveReport {
+    /// The conventional exit status of a process interrupted by the signal
+    /// that stopped this run (130 for SIGINT, 143 for SIGTERM), if any.
+    pub fn signal_exit_code(&self) -> Option<u8> {
+        self.signal
+            .and_then(|s| u8::try_from(128 + s).ok())
+            .filter(|_| self.stop == LiveStop::Interrupted)
+    }
 }
 
 fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -156,19 +100,21 @@ fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim::DropCause;
 
     #[test]
-    fn drops_land_in_their_bucket() {
-        let stats = Stats::default();
-        stats.dropped(DropKind::Loss);
-        stats.dropped(DropKind::Loss);
-        stats.dropped(DropKind::Send);
-        bump(&stats.sent);
-        let c = stats.snapshot();
-        assert_eq!(c.dropped.loss, 2);
-        assert_eq!(c.dropped.send_error, 1);
-        assert_eq!(c.dropped.injected(), 2);
-        assert_eq!(c.dropped.total(), 3);
-        assert_eq!(c.sent, 1);
+    fn conservation_counts_every_cause_and_the_flight() {
+        let mut c = LiveCounters::default();
+        c.sim.sent = 10;
+        c.sim.duplicated = 1;
+        c.sim.delivered = 7;
+        c.sim.dropped.add(DropCause::Loss);
+        c.sim.dropped.add(DropCause::Refused);
+        assert!(!c.conserves_messages());
+        c.in_flight = 2;
+        assert!(c.conserves_messages());
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["sent"], 10);
+        assert_eq!(json["dropped"]["refused"], 1);
     }
 }

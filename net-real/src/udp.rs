@@ -1,93 +1,67 @@
-//! UDP: one datagram per message, one receiving thread per node.
+//! UDP: one datagram per message, read until the socket would block.
 
-use crate::inbound::Inbound;
-use sim::{Codec, CodecError};
+use crate::event::LogKind;
+use crate::runtime::{Input, Runtime, Source, FAIR_SHARE};
+use mio::Token;
+use sim::{DropCause, Machine};
 use std::io;
-use std::net::{SocketAddr, UdpSocket};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::net::SocketAddr;
 
 /// Largest UDP payload over IPv4; bigger messages are an encode error.
 pub(crate) const MAX_DATAGRAM: usize = 65_507;
 
-/// How often a blocked receiver checks whether its node is stopping.
-const POLL: Duration = Duration::from_millis(50);
-
-/// The sending side of a node's UDP socket.
-pub(crate) struct UdpOut {
-    socket: UdpSocket,
-}
-
-impl UdpOut {
-    pub(crate) fn new(socket: UdpSocket) -> Self {
-        UdpOut { socket }
-    }
-
-    /// Encodes `msg` as one datagram, refusing (never truncating) oversize ones.
-    pub(crate) fn encode<C: Codec>(
-        codec: &C,
-        msg: &C::Msg,
-        out: &mut Vec<u8>,
-    ) -> Result<(), CodecError> {
-        codec.encode(msg, out)?;
-        if out.len() > MAX_DATAGRAM {
-            return Err(CodecError::Encode(format!(
-                "a datagram of {} bytes exceeds the UDP limit of {MAX_DATAGRAM}",
-                out.len()
-            )));
-        }
-        Ok(())
-    }
-
-    /// Sends one datagram.
-    pub(crate) fn transmit(&self, to: SocketAddr, bytes: &[u8]) -> io::Result<()> {
-        let n = self.socket.send_to(bytes, to)?;
-        if n != bytes.len() {
-            return Err(io::Error::other(format!(
-                "sent {n} of {} bytes",
-                bytes.len()
-            )));
-        }
-        Ok(())
-    }
-}
-
-/// Starts the thread that receives, decodes and delivers datagrams.
-pub(crate) fn spawn_receiver<C, O>(
-    socket: UdpSocket,
-    inbound: Inbound<C, O>,
-) -> io::Result<JoinHandle<()>>
-where
-    C: Codec + Send + Sync + 'static,
-    C::Msg: Send + 'static,
-    O: Send + 'static,
-{
-    socket.set_read_timeout(Some(POLL))?;
-    thread::Builder::new()
-        .name(format!("udp-rx-{}", inbound.node))
-        .spawn(move || receive_loop(&socket, &inbound))
-}
-
-fn receive_loop<C: Codec, O>(socket: &UdpSocket, inbound: &Inbound<C, O>) {
-    // Large enough for any UDP datagram, so nothing is ever truncated.
-    let mut buf = vec![0u8; 1 << 16];
-    while !inbound.stopping() {
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) => match inbound.codec.decode(&buf[..n]) {
-                Ok(msg) => inbound.deliver(from, msg),
-                Err(e) => inbound.bad_input(from, &e),
-            },
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+impl<M: Machine> Runtime<'_, M> {
+    /// Sends one datagram from node `from`'s socket. A full socket buffer
+    /// loses the datagram (cause `loss`, as the kernel would); another
+    /// error is `unroutable` and logged.
+    pub(crate) fn udp_send(&mut self, from: usize, to: SocketAddr, bytes: &[u8]) {
+        let token = self.nodes[from].as_ref().and_then(|n| n.socket);
+        let sent = match token.map(|t| &self.sources[t.0]) {
+            Some(Source::Udp { socket, .. }) => socket.send_to(bytes, to),
+            _ => Err(io::Error::other("the node has no socket")),
+        };
+        match sent {
+            Ok(n) if n == bytes.len() => {}
+            Ok(n) => {
+                self.counters.sim.dropped.add(DropCause::Unroutable);
+                let message = format!("sent {n} of {} bytes", bytes.len());
+                self.log(from, Some(to), LogKind::Send, message);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                self.counters.sim.dropped.add(DropCause::Loss);
+            }
             Err(e) => {
-                inbound.receive_error(None, &e);
-                thread::sleep(Duration::from_millis(1));
+                self.counters.sim.dropped.add(DropCause::Unroutable);
+                self.log(from, Some(to), LogKind::Send, e.to_string());
             }
         }
+    }
+
+    /// Receives, decodes and delivers datagrams (a fair share per turn).
+    pub(crate) fn udp_readable(&mut self, token: Token, node: usize) {
+        for _ in 0..FAIR_SHARE {
+            let received = match &self.sources[token.0] {
+                Source::Udp { socket, .. } => socket.recv_from(&mut self.scratch),
+                _ => return,
+            };
+            match received {
+                Ok((n, from)) => match self.codec.decode(&self.scratch[..n]) {
+                    Ok(msg) => self.input(node, Input::Msg(from, msg)),
+                    Err(e) => {
+                        self.counters.decode_errors += 1;
+                        self.log(node, Some(from), LogKind::Decode, e.to_string());
+                    }
+                },
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // An ICMP error for an earlier send (e.g. port unreachable):
+                // the datagram is gone; nothing to deliver.
+                Err(_) => {}
+            }
+            if self.done.is_some() {
+                break;
+            }
+        }
+        self.ready.push_back(token);
     }
 }

@@ -92,6 +92,7 @@ fn ping_under_attack(transport: Transport, with_attack: bool) -> Outcome {
                     Heard::Pong(_) if attacked => pongs_after_attack += 1,
                     _ => {}
                 },
+                LiveEvent::Listening { .. } => {}
             }
             if let Ok(addrs) = done_rx.try_recv() {
                 attackers = addrs;
@@ -159,6 +160,6 @@ fn tcp_replies_go_back_over_the_inbound_connection() {
     // Node 0 dialled node 1 once; node 1 answered on that connection
     // instead of dialling the ephemeral address it saw.
     assert_eq!(c.connections_opened, 2, "{:#?}", out.logs);
-    assert_eq!(c.dropped.total(), 0);
+    assert_eq!(c.sim.dropped.total(), 0);
     assert!(out.logs.is_empty(), "{:#?}", out.logs);
 }

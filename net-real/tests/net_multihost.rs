@@ -9,8 +9,8 @@
 mod common;
 
 use common::{Beacon, Beat, Heard};
-use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveFaults, Transport};
-use sim::{Dur, JsonCodec, Latency};
+use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, Transport};
+use sim::{Dur, JsonCodec, Latency, LinkModel};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -46,10 +46,10 @@ fn child_node() {
     config.duration = RUN;
     if inject {
         // The kernel has no netem: inject the same delay and loss in the adapter.
-        config.faults = LiveFaults {
+        config.network.default = LinkModel {
             loss: 0.05,
-            duplicate: 0.0,
-            delay: Some(Latency::Constant { value: Dur::ms(5) }),
+            latency: Latency::Constant { value: Dur::ms(5) },
+            ..LinkModel::default()
         };
     }
     let mut pongs: BTreeMap<SocketAddr, (u32, u32)> = BTreeMap::new();
@@ -79,10 +79,10 @@ fn child_node() {
         .map(|(a, (before, after))| format!("{a}/{before}/{after}"))
         .collect();
     println!(
-        "RESULT sent={} delivered={} send_errors={} decode_errors={} peers={}",
-        c.sent,
-        c.delivered,
-        c.dropped.send_error,
+        "RESULT sent={} delivered={} dropped={} decode_errors={} peers={}",
+        c.sim.sent,
+        c.sim.delivered,
+        c.sim.dropped.total(),
         c.decode_errors,
         peers.join(",")
     );

@@ -27,5 +27,6 @@ pub fn all() -> Vec<&'static dyn sim::AnyProtocol> {
         &gcd::GcdProtocol,
         &bully::BullyProtocol,
         &chord::ChordProtocol,
+        &bitcoin::BitcoinProtocol,
     ]
 }

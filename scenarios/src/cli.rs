@@ -6,12 +6,23 @@ use std::path::PathBuf;
 /// dsim: write a distributed protocol once, test it in a deterministic
 /// simulator with injected faults, then run the same code on real sockets.
 #[derive(Debug, Parser)]
-#[command(name = "dsim", version, about, long_about = None)]
+#[command(name = "dsim", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit codes, as `dsim --help` prints them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    the work finished and nothing was violated
+  1    a property was violated, a check failed, or a sweep/merge found a failure
+  2    bad usage or input, an output that cannot be written, a run over its
+       budget (\"budget exceeded\"), or (merge) missing, duplicated or mixed shards
+  130  interrupted by SIGINT (Ctrl-C), after printing what was done
+  143  stopped by SIGTERM, after printing what was done
+  141  standard output was closed before everything was written (e.g. `| head`)";
 
 /// The verbs.
 #[derive(Debug, Subcommand)]
@@ -21,26 +32,33 @@ pub enum Command {
     List(ListArgs),
     /// Run a scenario (named, or a JSON file) once and print its summary.
     #[command(
-        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism"
+        after_help = "Examples:\n  dsim run hot-potato --seed 7\n  dsim run my-scenario.json --json\n  dsim run hot-potato-faults --trace run.jsonl --check-determinism\n  dsim run primary-backup-bug --trace run.log --trace-format shiviz\n  dsim run hot-potato-faults --html run.html --from 100ms --to 400ms"
     )]
     Run(RunArgs),
     /// Run a scenario under many seeds in parallel; write each failure as a failure file.
     #[command(
-        after_help = "Examples:\n  dsim sweep primary-backup-bug --seeds 0..1000\n  dsim sweep hot-potato-faults --seeds 0..100000 --shard 3/8 --jobs 2 --keep-going --json"
+        after_help = "Examples:\n  dsim sweep primary-backup-bug --seeds 0..1000\n  dsim sweep hot-potato-faults --seeds 0..100000 --shard 3/8 --jobs 2 --keep-going --json\n  dsim sweep primary-backup-bug --seeds 0..1000000 --shard auto/16 --keep-going --report shard.jsonl\n  dsim sweep primary-backup-bug --seeds 0..1000000 --keep-going --resume   # after Ctrl-C\n  dsim sweep primary-backup-bug --seeds 0..1000 --swarm\n\nCtrl-C (SIGINT) or SIGTERM stops within a second: the summary so far, a resume point in --out,\nexit 130 or 143. Memory stays bounded: failures go to disk as found; the summary lists the\n20 with the smallest seeds."
     )]
     Sweep(SweepArgs),
+    /// Combine shard reports (`dsim sweep --report`) into one summary.
+    #[command(
+        after_help = "Examples:\n  dsim merge reports/shard-*.jsonl\n  dsim merge a.jsonl b.jsonl --json\n\nExit 0: every shard finished, no failure; 1: a shard found a failure;\n2: a report is unreadable, or shards are missing, duplicated, unfinished or from mixed builds (named)."
+    )]
+    Merge(MergeArgs),
     /// Run a failure file again and check that the same property fails.
     #[command(
-        after_help = "Example:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json"
+        after_help = "Examples:\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --html failure.html\n  dsim replay dsim-failures/primary-backup-bug-seed-46.json --trace failure.log --trace-format shiviz"
     )]
     Replay(ReplayArgs),
     /// Make a failure file as small as possible while it still fails the same way.
     #[command(
-        after_help = "Example:\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json"
+        after_help = "Examples:\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json\n  dsim shrink dsim-failures/primary-backup-bug-seed-46.json -o minimal.json --html shrunk.html"
     )]
     Shrink(ShrinkArgs),
     /// Summarize a failure file or a JSON-lines trace for a person.
-    #[command(after_help = "Examples:\n  dsim show minimal.json\n  dsim show run.jsonl --last 50")]
+    #[command(
+        after_help = "Examples:\n  dsim show minimal.json\n  dsim show run.jsonl --last 50\n  dsim show run.jsonl --html run.html --from 1s --to 2s\n  dsim show --diff failure.json minimal.json --html diff.html"
+    )]
     Show(ShowArgs),
     /// Measure the engine on a workload.
     #[command(subcommand)]
@@ -57,7 +75,7 @@ pub enum Command {
     /// Course Lab 4 (Chord): the paper's evaluation on an ideal ring.
     #[command(subcommand)]
     Chord(crate::tools::chord::ChordCommand),
-    /// Course Lab 5, the parts without a network: tamper with a block.
+    /// Course Lab 5: tamper with a block; serve a chain and fetch a verified block over the real P2P protocol.
     #[command(subcommand)]
     Bitcoin(crate::tools::bitcoin::BitcoinCommand),
 }
@@ -73,18 +91,88 @@ pub struct SweepArgs {
     /// Parallel runs (default: the number of CPUs).
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub jobs: Option<u32>,
-    /// Run only shard K of N (1 <= K <= N): every N-th seed, starting with the K-th.
-    #[arg(long, value_name = "K/N", default_value = "1/1")]
-    pub shard: crate::shard::Shard,
+    /// Run only shard K of N (1 <= K <= N): every N-th seed, starting with the
+    /// K-th. `auto` (or `auto/N`) takes K and N from a batch engine's
+    /// environment: DSIM_SHARD=K/N, Kubernetes JOB_COMPLETION_INDEX, Slurm
+    /// SLURM_ARRAY_TASK_ID/COUNT, Nomad NOMAD_ALLOC_INDEX; it says which.
+    #[arg(long, value_name = "K/N|auto[/N]", default_value = "1/1")]
+    pub shard: crate::shard::ShardSpec,
     /// Run every seed even after a failure (default: stop at the first).
     #[arg(long)]
     pub keep_going: bool,
-    /// Directory for failure files.
+    /// Directory for failure files (checked writable before the first run;
+    /// each failure file is written as soon as it is found).
     #[arg(long, value_name = "DIR", default_value = "dsim-failures")]
     pub out: PathBuf,
+    /// Also write a shard report: a JSON line per failing seed as it is
+    /// found, and a summary line at the end (combine shards with `dsim merge`).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub report: Option<PathBuf>,
+    /// Continue a sweep that was interrupted (SIGINT/SIGTERM) from its resume
+    /// point in --out; without one, start from the beginning.
+    #[arg(long)]
+    pub resume: bool,
+    /// Swarm testing: each seed draws which fault kinds are on, and at what
+    /// rates up to the scenario's (recorded in each failure file).
+    #[arg(long)]
+    pub swarm: bool,
+    /// What each run may consume.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// Draw which properties failed on which seeds, and each seed's wall
+    /// time, to FILE (`.svg`, or `.html` for the same drawing in a page),
+    /// e.g. `dsim sweep primary-backup-bug --seeds 0..200 --keep-going --chart sweep.svg`.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+}
+
+/// `--budget-events`, `--budget-memory`: what one run may consume before it
+/// stops with "budget exceeded" (exit 2).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct BudgetArgs {
+    /// Most events one run may process [default: the scenario's `budget`, or 500000000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget_events: Option<u64>,
+    /// Most memory one run's event queue, observations and recorded
+    /// decisions may take, in MB [default: the scenario's `budget`, or 4096].
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..=(1 << 40)))]
+    pub budget_memory: Option<u64>,
+}
+
+impl BudgetArgs {
+    /// Applies the flags to a scenario (they override its `budget`).
+    pub fn apply(&self, scenario: &mut crate::scenario::Scenario) {
+        if self.budget_events.is_none() && self.budget_memory.is_none() {
+            return;
+        }
+        let mut budget = scenario.budget.unwrap_or_default();
+        if let Some(n) = self.budget_events {
+            budget.events = n;
+        }
+        if let Some(mb) = self.budget_memory {
+            budget.memory_bytes = mb << 20;
+        }
+        scenario.budget = Some(budget);
+    }
+}
+
+/// `dsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard reports written by `dsim sweep --report` (any order).
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Machine-readable output (one JSON object).
+    #[arg(long)]
+    pub json: bool,
+    /// Draw which properties failed on which seeds, and each seed's wall
+    /// time, to FILE (`.svg`, or `.html` for the same drawing in a page),
+    /// e.g. `dsim sweep primary-backup-bug --seeds 0..200 --keep-going --chart sweep.svg`.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
 }
 
 /// `dsim replay`.
@@ -92,12 +180,18 @@ pub struct SweepArgs {
 pub struct ReplayArgs {
     /// A failure file (written by `dsim sweep` or `dsim shrink`).
     pub file: PathBuf,
-    /// Write every event of the replay as a JSON line to FILE.
+    /// Write every event of the replay to FILE (JSON lines, or see --trace-format).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+    /// With --trace: `json` or `shiviz` (see `dsim run --help`).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TraceFormat::Json, requires = "trace")]
+    pub trace_format: TraceFormat,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The replay drawn as a diagram.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim shrink`.
@@ -114,6 +208,9 @@ pub struct ShrinkArgs {
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The original and the shrunk failure drawn side by side.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim show`.
@@ -121,12 +218,21 @@ pub struct ShrinkArgs {
 pub struct ShowArgs {
     /// A failure file, or a JSON-lines trace (`dsim run --trace`).
     pub file: PathBuf,
+    /// With --diff: the shrunk failure file to draw beside FILE.
+    #[arg(requires = "diff")]
+    pub shrunk: Option<PathBuf>,
+    /// Draw failure FILE and its shrunk version SHRUNK side by side (needs --html).
+    #[arg(long, requires_all = ["shrunk", "html"])]
+    pub diff: bool,
     /// How many of the last events to show.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub last: u32,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The failure or trace drawn as a diagram.
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
 }
 
 /// `dsim list`.
@@ -159,9 +265,13 @@ pub struct RunArgs {
     /// Where to run: the simulator, or live on real sockets.
     #[arg(long, value_enum, default_value_t = Net::Sim)]
     pub net: Net,
-    /// Write every event as a JSON line to FILE.
+    /// Write every event to FILE (JSON lines, or see --trace-format).
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+    /// With --trace: `json` (one event per line, `dsim show` reads it) or
+    /// `shiviz` (a log with exact vector clocks for the ShiViz visualizer).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TraceFormat::Json, requires = "trace")]
+    pub trace_format: TraceFormat,
     /// Run twice and report the first event that differs, if any.
     #[arg(long)]
     pub check_determinism: bool,
@@ -171,9 +281,27 @@ pub struct RunArgs {
     /// Print every observation nodes made.
     #[arg(long, short = 'o')]
     pub observations: bool,
+    /// What the run may consume.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
     /// Machine-readable output (one JSON object).
     #[arg(long)]
     pub json: bool,
+    /// The run drawn as a diagram (the run is done again with the same seed).
+    #[command(flatten)]
+    pub html: crate::html::HtmlArgs,
+}
+
+/// How `--trace FILE` writes a run's events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// One JSON object per event and line (`dsim show` and `--html` read it back).
+    #[default]
+    Json,
+    /// A ShiViz log: the parsing regex, then per event a host with its
+    /// vector clock and a description (open it at
+    /// <https://bestchai.bitbucket.io/shiviz/>).
+    Shiviz,
 }
 
 /// `dsim bench ...`.

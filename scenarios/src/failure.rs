@@ -27,10 +27,69 @@
 use crate::runner;
 use crate::scenario::{Scenario, ScenarioError};
 use serde::{Deserialize, Serialize};
-use sim::{AnySimulation, Decision, DecisionMode, Fate, NetworkConfig, Report, TraceSink};
+use sim::{AnySimulation, Decision, DecisionMode, Fate, LinkMsg, NetworkConfig, Report, TraceSink};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
+
+/// Most network decisions a failure file may hold.
+pub const MAX_DECISIONS: usize = 1_000_000;
+/// Longest latency a decision may give a message (10^9 s, like any duration).
+pub const MAX_LATENCY_NS: u64 = 1_000_000_000 * 1_000_000_000;
+
+/// The fields a decision may have, and the fates.
+const DECISION_FIELDS: [&str; 6] = ["from", "to", "n", "fate", "latency_ns", "second_ns"];
+
+/// The first decision in `value` (a failure file as JSON) whose shape is
+/// wrong, as "decisions[i].field: what is wrong".
+fn decision_shape_error(value: &serde_json::Value) -> Option<String> {
+    let decisions = value.get("decisions")?.as_array()?;
+    for (i, d) in decisions.iter().enumerate() {
+        let Some(map) = d.as_object() else {
+            return Some(format!(
+                "decisions[{i}]: must be an object such as {{\"from\": 0, \"to\": 1, \"n\": 3, \"fate\": \"drop\"}}"
+            ));
+        };
+        if let Some(key) = map.keys().find(|k| !DECISION_FIELDS.contains(&k.as_str())) {
+            return Some(format!(
+                "decisions[{i}].{key}: unknown field (a decision has {})",
+                DECISION_FIELDS.join(", ")
+            ));
+        }
+        let fate = map.get("fate").and_then(|f| f.as_str());
+        let needs: &[&str] = match fate {
+            Some("drop") => &[],
+            Some("deliver") => &["latency_ns"],
+            Some("duplicate") => &["latency_ns", "second_ns"],
+            Some(other) => {
+                return Some(format!(
+                    "decisions[{i}].fate: `{other}` is not a fate (drop, deliver or duplicate)"
+                ))
+            }
+            None => {
+                return Some(format!(
+                    "decisions[{i}].fate: missing or not a string (drop, deliver or duplicate)"
+                ))
+            }
+        };
+        for field in ["from", "to", "n"].iter().chain(needs) {
+            if map.get(*field).and_then(|v| v.as_u64()).is_none() {
+                return Some(format!(
+                    "decisions[{i}].{field}: missing or not a whole number from 0 to 2^64-1"
+                ));
+            }
+        }
+        for field in ["latency_ns", "second_ns"] {
+            if map.contains_key(field) && !needs.contains(&field) {
+                return Some(format!(
+                    "decisions[{i}].{field}: a `{}` decision has no {field}",
+                    fate.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    None
+}
 
 /// The `format` field of every failure file this version writes.
 pub const FORMAT: &str = "dsim-failure/1";
@@ -57,8 +116,13 @@ pub struct FailureFile {
     pub build: String,
     /// The scenario with its fault schedule made explicit (no nemesis).
     pub scenario: Scenario,
-    /// Every network decision that differs from a nominal delivery.
+    /// Every network decision that differs from a nominal delivery (at most
+    /// [`MAX_DECISIONS`], one per message, between existing distinct nodes).
     pub decisions: Vec<Decision>,
+    /// Under swarm testing (`dsim sweep --swarm`), what the seed drew; the
+    /// scenario above already has it applied. For people: replay ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<crate::swarm::Draw>,
 }
 
 /// Counts of what a failure file pins down.
@@ -73,29 +137,122 @@ pub struct DecisionCounts {
 }
 
 impl FailureFile {
-    /// Parses a failure file; errors name the file, line, column and field.
+    /// Parses a failure file as strictly as a scenario file; errors name the
+    /// file, line, column and field. Besides the scenario's own checks: at
+    /// most [`MAX_DECISIONS`] decisions, each on a link between two existing,
+    /// distinct nodes, at most one per message, latencies of at most 10^9 s;
+    /// a property the scenario checks; a violation time within the run.
     pub fn parse(origin: &str, text: &str) -> Result<FailureFile, ScenarioError> {
-        let file: FailureFile =
-            serde_json::from_str(text).map_err(|e| ScenarioError::from_serde(origin, text, &e))?;
+        let file: FailureFile = crate::scenario::parse_json(origin, text).map_err(|e| {
+            // A decision's fields are flattened, so serde reports their
+            // errors at the decision's end: name the field itself instead.
+            serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| decision_shape_error(&v))
+                .map_or(e, |m| ScenarioError::at_field(origin, text, "", &m))
+        })?;
+        let at = |m: String| ScenarioError::at_field(origin, text, "", &m);
         if file.format != FORMAT {
-            return Err(ScenarioError::at_field(
-                origin,
-                text,
-                "",
-                &format!("format: `{}` is not `{FORMAT}`", file.format),
-            ));
+            return Err(at(format!("format: `{}` is not `{FORMAT}`", file.format)));
         }
         file.scenario
             .check()
             .map_err(|m| ScenarioError::at_field(origin, text, "scenario.", &m))?;
-        runner::check_builds(&file.scenario, file.seed, origin, text, "scenario.")?;
+        let nodes = runner::check_builds(&file.scenario, file.seed, origin, text, "scenario.")?;
+        file.check(nodes).map_err(at)?;
         Ok(file)
+    }
+
+    /// What serde cannot check, for a scenario of `nodes` nodes; the error
+    /// starts with the field's path.
+    fn check(&self, nodes: usize) -> Result<(), String> {
+        if self.decisions.len() > MAX_DECISIONS {
+            return Err(format!(
+                "decisions: {} decisions, at most {MAX_DECISIONS} are allowed",
+                self.decisions.len()
+            ));
+        }
+        let mut seen = BTreeMap::new();
+        for (i, d) in self.decisions.iter().enumerate() {
+            let LinkMsg { from, to, n } = d.msg;
+            for (field, node) in [("from", from), ("to", to)] {
+                if node >= nodes {
+                    return Err(format!(
+                        "decisions[{i}].{field}: node {node} does not exist (there are {nodes} nodes, numbered from 0)"
+                    ));
+                }
+            }
+            if from == to {
+                return Err(format!(
+                    "decisions[{i}]: node {from} sends no message to itself over the network"
+                ));
+            }
+            if let Some(first) = seen.insert(d.msg, i) {
+                return Err(format!(
+                    "decisions[{i}]: a second decision for message {n} from node {from} to node {to} (the first is decisions[{first}])"
+                ));
+            }
+            let latencies = match d.fate {
+                Fate::Drop => vec![],
+                Fate::Deliver { latency_ns } => vec![("latency_ns", latency_ns)],
+                Fate::Duplicate {
+                    latency_ns,
+                    second_ns,
+                } => vec![("latency_ns", latency_ns), ("second_ns", second_ns)],
+            };
+            for (field, ns) in latencies {
+                if ns > MAX_LATENCY_NS {
+                    return Err(format!(
+                        "decisions[{i}].{field}: {ns} ns is longer than the longest latency allowed, 10^9 s"
+                    ));
+                }
+            }
+        }
+        let known = self.property_names(nodes)?;
+        if !known.contains(&self.property) {
+            return Err(format!(
+                "property: `{}` is not a property this scenario checks (it checks: {})",
+                self.property,
+                known.join(", ")
+            ));
+        }
+        if let Some(stop) = self.scenario.stop.duration {
+            if self.time_ns > stop.nanos() {
+                return Err(format!(
+                    "time_ns: the violation at {} is after the run stops (scenario.stop.duration {stop})",
+                    sim::Time(self.time_ns)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The properties the file's scenario checks (the protocol's, or those
+    /// the scenario selects, and `wire-check` when it is on).
+    fn property_names(&self, nodes: usize) -> Result<Vec<String>, String> {
+        let protocol = crate::registry::protocol(&self.scenario.protocol)
+            .map_err(|e| format!("scenario.protocol: {e}"))?;
+        let mut names: Vec<String> = protocol
+            .property_list(&self.scenario.params, Some(nodes))
+            .map_err(|e| format!("scenario.{e}"))?
+            .into_iter()
+            .map(|p| p.name)
+            .filter(|name| {
+                self.scenario
+                    .properties
+                    .as_ref()
+                    .is_none_or(|selected| selected.contains(name))
+            })
+            .collect();
+        if self.scenario.wire_check {
+            names.push("wire-check".to_string());
+        }
+        Ok(names)
     }
 
     /// Reads and parses a failure file.
     pub fn load(path: &Path) -> Result<FailureFile, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError(format!("{}: cannot read: {e}", path.display())))?;
+        let text = crate::scenario::read_file(path)?;
         FailureFile::parse(&path.display().to_string(), &text)
     }
 
@@ -117,14 +274,13 @@ impl FailureFile {
         text.replacen("\"decisions\": []", &format!("\"decisions\": {block}"), 1)
     }
 
-    /// Writes the file.
+    /// Writes the file atomically (see [`write_atomically`]).
     pub fn save(&self, path: &Path) -> Result<(), String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
         }
-        std::fs::write(path, self.to_json() + "\n")
-            .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        write_atomically(path, (self.to_json() + "\n").as_bytes())
     }
 
     /// Drops, duplicates and delays among the decisions.
@@ -141,9 +297,36 @@ impl FailureFile {
     }
 }
 
+/// Writes `bytes` to `path` so that a reader (or a crash) never sees a
+/// partial file: a temporary file beside it, then renamed over `path` (a
+/// rename within a directory is atomic; a killed process leaves at most a
+/// hidden `.NAME.*.tmp`). The error names the path and what failed.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let temp = path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::File::create(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.flush()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
+    renamed.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        format!("{}: cannot write: {e}", path.display())
+    })
+}
+
 /// The command line that replays a failure file.
 pub fn replay_command(path: &Path) -> String {
-    format!("dsim replay {}", path.display())
+    format!("{} replay {}", crate::commands::program(), path.display())
 }
 
 /// Identifies the running build: the package version and the size and
@@ -208,6 +391,7 @@ pub fn capture(
         build: build_id().to_string(),
         scenario: explicit,
         decisions,
+        swarm: None,
     }))
 }
 

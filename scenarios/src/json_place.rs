@@ -4,64 +4,99 @@
 
 /// One level of nesting while walking JSON text.
 enum Frame {
-    /// Inside an object; the key whose value comes (or came) last.
-    Object(Option<String>),
+    /// Inside an object.
+    Object,
     /// Inside an array; the index of the current element.
     Array(usize),
 }
 
-fn render(stack: &[Frame]) -> String {
-    let mut out = String::new();
-    for frame in stack {
-        match frame {
-            Frame::Object(Some(key)) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Frame::Object(None) => break,
-            Frame::Array(i) => out.push_str(&format!("[{i}]")),
+/// The walk's current place: the open frames and the path they spell,
+/// kept up to date in place (each token costs time in its own length only,
+/// so a walk is linear in the text at any nesting depth).
+#[derive(Default)]
+struct Place {
+    frames: Vec<Frame>,
+    /// For each frame, the length of `path` before its segment.
+    marks: Vec<usize>,
+    path: String,
+}
+
+impl Place {
+    fn open(&mut self, frame: Frame) {
+        self.marks.push(self.path.len());
+        if let Frame::Array(i) = frame {
+            self.set_index(i);
+        }
+        self.frames.push(frame);
+    }
+
+    fn close(&mut self) {
+        self.frames.pop();
+        if let Some(mark) = self.marks.pop() {
+            self.path.truncate(mark);
         }
     }
-    out
+
+    /// Back to the frame's own start (no key or element chosen).
+    fn reset(&mut self) {
+        if let Some(&mark) = self.marks.last() {
+            self.path.truncate(mark);
+        }
+    }
+
+    fn set_index(&mut self, i: usize) {
+        use std::fmt::Write;
+        self.reset();
+        let _ = write!(self.path, "[{i}]");
+    }
+
+    fn set_key(&mut self, key: &str) {
+        self.reset();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(key);
+    }
 }
 
 /// Walks `text`, calling `visit(path, offset)` at every key and every array
 /// element, until `visit` returns true or the text (or `limit`) ends. Returns
-/// the stack at the stop. Tolerates broken JSON (it is used on error paths).
-fn walk(text: &str, limit: usize, mut visit: impl FnMut(&str, usize) -> bool) -> Vec<Frame> {
+/// the path at the stop. Tolerates broken JSON (it is used on error paths).
+/// Linear in the length of the text.
+fn walk(text: &str, limit: usize, mut visit: impl FnMut(&str, usize) -> bool) -> String {
     let bytes = text.as_bytes();
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut place = Place::default();
     let mut expect_value = false;
     let mut i = 0;
     while i < bytes.len() && i < limit {
         match bytes[i] {
             b'{' => {
-                stack.push(Frame::Object(None));
+                place.open(Frame::Object);
                 expect_value = false;
             }
             b'[' => {
-                stack.push(Frame::Array(0));
-                if visit(&render(&stack), skip_space(bytes, i + 1)) {
-                    return stack;
+                place.open(Frame::Array(0));
+                if visit(&place.path, skip_space(bytes, i + 1)) {
+                    return place.path;
                 }
                 expect_value = true;
             }
             b'}' | b']' => {
-                stack.pop();
+                place.close();
                 expect_value = false;
             }
             b':' => expect_value = true,
-            b',' => match stack.last_mut() {
-                Some(Frame::Object(key)) => {
-                    *key = None;
+            b',' => match place.frames.last_mut() {
+                Some(Frame::Object) => {
+                    place.reset();
                     expect_value = false;
                 }
                 Some(Frame::Array(index)) => {
                     *index += 1;
-                    if visit(&render(&stack), skip_space(bytes, i + 1)) {
-                        return stack;
+                    let index = *index;
+                    place.set_index(index);
+                    if visit(&place.path, skip_space(bytes, i + 1)) {
+                        return place.path;
                     }
                     expect_value = true;
                 }
@@ -73,14 +108,13 @@ fn walk(text: &str, limit: usize, mut visit: impl FnMut(&str, usize) -> bool) ->
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                let key_position = !expect_value && matches!(stack.last(), Some(Frame::Object(_)));
+                let key_position =
+                    !expect_value && matches!(place.frames.last(), Some(Frame::Object));
                 if key_position {
                     let key = text.get(start + 1..i.min(bytes.len())).unwrap_or("");
-                    if let Some(Frame::Object(k)) = stack.last_mut() {
-                        *k = Some(key.to_string());
-                    }
-                    if visit(&render(&stack), start) {
-                        return stack;
+                    place.set_key(key);
+                    if visit(&place.path, start) {
+                        return place.path;
                     }
                 }
             }
@@ -88,7 +122,36 @@ fn walk(text: &str, limit: usize, mut visit: impl FnMut(&str, usize) -> bool) ->
         }
         i += 1;
     }
-    stack
+    place.path
+}
+
+/// Checks that `text` nests arrays and objects at most `max` deep; on
+/// deeper nesting, returns the byte offset of the first bracket past the
+/// limit. Strings are skipped; linear in the text.
+pub fn check_depth(text: &str, max: usize) -> Result<(), usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Err(i);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 fn skip_space(bytes: &[u8], mut i: usize) -> usize {
@@ -121,7 +184,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The field (as a path such as `network.default.latency.min`) that the text
 /// at `offset` belongs to; empty at the top level.
 pub fn path_at(text: &str, offset: usize) -> String {
-    render(&walk(text, offset, |_, _| false))
+    walk(text, offset, |_, _| false)
 }
 
 /// Where the field at `path` is written: the 1-based line and column of its
@@ -171,6 +234,15 @@ mod tests {
             locate_prefix(TEXT, "a.b[1].z"),
             Some(("a.b[1]".to_string(), 2, 18))
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_walked_in_linear_time() {
+        let depth = 200_000;
+        let text = format!("{{\"a\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+        assert_eq!(locate(&text, "a.b"), None);
+        assert_eq!(path_at(&text, 8), "a[0][0]");
+        assert_eq!(check_depth(&text, 64), Err(6 + 63));
     }
 
     #[test]

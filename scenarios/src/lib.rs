@@ -16,20 +16,27 @@
 
 pub mod bench;
 pub mod bench_chord;
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod failure;
+pub mod html;
 pub mod json_place;
 pub mod live;
+pub mod output;
 #[cfg(feature = "proptest")]
 pub mod proptest_support;
 pub mod registry;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod shard;
+pub mod shiviz;
 pub mod shrink;
+pub mod swarm;
 pub mod sweep;
 pub mod tools;
+pub mod trace_out;
 
 use clap::Parser;
 use cli::{BenchCommand, Cli, Command};
@@ -40,10 +47,43 @@ use std::process::ExitCode;
 pub fn main_with(protocols: &[&'static dyn registry::CliProtocol]) -> ExitCode {
     registry::register(protocols.to_vec());
     let cli = Cli::parse();
+    quiet_on_closed_stdout();
+    match std::panic::catch_unwind(move || dispatch(cli)) {
+        Ok(code) => code,
+        // stdout was closed under us (`dsim ... | head`): the conventional
+        // status of a process killed by SIGPIPE, and no message.
+        Err(payload) if is_closed_stdout(payload.as_ref()) => ExitCode::from(141),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// Whether a panic is `println!` failing on a closed stdout.
+fn is_closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to stdout") && text.contains("Broken pipe")
+}
+
+/// Silences the panic message of a `println!` on a closed stdout (the
+/// process then exits 141 quietly); other panics print as usual.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_closed_stdout(info.payload()) {
+            default(info);
+        }
+    }));
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::List(args) => commands::list::run(&args),
         Command::Run(args) => commands::run::run(&args),
         Command::Sweep(args) => commands::sweep::run(&args),
+        Command::Merge(args) => commands::merge::run(&args),
         Command::Replay(args) => commands::replay::run(&args),
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),

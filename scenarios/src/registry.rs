@@ -22,6 +22,7 @@ pub fn builtin() -> Vec<&'static dyn CliProtocol> {
         &protocols::gcd::GcdProtocol,
         &protocols::bully::BullyProtocol,
         &protocols::chord::ChordProtocol,
+        &protocols::bitcoin::BitcoinProtocol,
     ]
 }
 
@@ -43,7 +44,11 @@ pub fn protocol(name: &str) -> Result<&'static dyn CliProtocol, String> {
         .find(|p| p.name() == name)
         .ok_or_else(|| {
             let known: Vec<&str> = protocols().iter().map(|p| p.name()).collect();
-            format!("unknown protocol `{name}` (known: {})", known.join(", "))
+            format!(
+                "unknown protocol `{name}`{} (known: {})",
+                sim::suggest::did_you_mean(name, known.iter().copied()),
+                known.join(", ")
+            )
         })
 }
 

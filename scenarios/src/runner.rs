@@ -26,15 +26,16 @@ pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
     let (name, origin, text) = match named.iter().find(|(n, _)| *n == name_or_path) {
         Some((name, text)) => (name.to_string(), format!("{name}.json"), text.to_string()),
         None if Path::new(name_or_path).exists() => {
-            let text = std::fs::read_to_string(name_or_path)
-                .map_err(|e| ScenarioError(format!("{name_or_path}: cannot read: {e}")))?;
+            let text = crate::scenario::read_file(Path::new(name_or_path))?;
             (name_or_path.to_string(), name_or_path.to_string(), text)
         }
         None => {
             let known: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
             return Err(ScenarioError(format!(
-                "`{name_or_path}` is neither a named scenario nor a file (named scenarios: {}; see `dsim list`)",
-                known.join(", ")
+                "`{name_or_path}` is neither a named scenario nor a file{} (named scenarios: {}; see `{} list`)",
+                sim::suggest::did_you_mean(name_or_path, known.iter().copied()),
+                known.join(", "),
+                crate::commands::program()
             )));
         }
     };
@@ -43,17 +44,17 @@ pub fn resolve(name_or_path: &str) -> Result<Resolved, ScenarioError> {
     Ok(Resolved { name, scenario })
 }
 
-/// Builds `scenario` once and drops it; an error is placed in `text` (the
-/// scenario's JSON, at `prefix` inside it).
+/// Builds `scenario` once and returns its node count; an error is placed in
+/// `text` (the scenario's JSON, at `prefix` inside it).
 pub fn check_builds(
     scenario: &Scenario,
     seed: u64,
     origin: &str,
     text: &str,
     prefix: &str,
-) -> Result<(), ScenarioError> {
+) -> Result<usize, ScenarioError> {
     build(scenario, seed)
-        .map(drop)
+        .map(|sim| sim.node_count())
         .map_err(|e| ScenarioError::at_field(origin, text, prefix, &e))
 }
 

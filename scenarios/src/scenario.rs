@@ -15,7 +15,7 @@ pub struct Scenario {
     pub description: String,
     /// Protocol name (see `dsim list`).
     pub protocol: String,
-    /// Number of nodes (default: the protocol's).
+    /// Number of nodes (default: the protocol's), at most [`MAX_NODES`].
     #[serde(default)]
     pub nodes: Option<usize>,
     /// Default seed (overridden by `--seed`).
@@ -46,6 +46,54 @@ pub struct Scenario {
     /// `[{"node": 3, "at": "5s"}]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub starts: Vec<sim::NodeStart>,
+    /// What one run may consume before it stops with "budget exceeded":
+    /// `{"events": 1000000, "memory_bytes": 1073741824}` (default
+    /// [`sim::Budget`]: 500 million events, 4 GiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<sim::Budget>,
+}
+
+/// Most nodes a scenario may ask for (the simulator itself holds up to
+/// [`sim::MAX_NODES`], where virtual addresses would wrap).
+pub const MAX_NODES: usize = 1_000_000;
+/// Largest scenario or failure file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// Deepest nesting of arrays and objects in a scenario or failure file.
+pub const MAX_DEPTH: usize = 64;
+
+/// Reads a scenario or failure file of at most [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path)
+        .map_err(|e| ScenarioError(format!("{shown}: cannot read: {e}")))?;
+    let mut text = String::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| ScenarioError(format!("{shown}: cannot read: {e}")))?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(ScenarioError(format!(
+            "{shown}: larger than {} MB, the most a scenario or failure file may be",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(text)
+}
+
+/// Parses JSON text of a scenario or failure file into `T`: nesting deeper
+/// than [`MAX_DEPTH`] is refused first (in linear time, with its place),
+/// then serde's error is placed by file, line, column and field.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    origin: &str,
+    text: &str,
+) -> Result<T, ScenarioError> {
+    if let Err(offset) = json_place::check_depth(text, MAX_DEPTH) {
+        let (line, column) = json_place::line_col(text, offset);
+        return Err(ScenarioError(format!(
+            "{origin}:{line}:{column}: arrays and objects nest deeper than {MAX_DEPTH} levels, the most allowed"
+        )));
+    }
+    serde_json::from_str(text).map_err(|e| ScenarioError::from_serde(origin, text, &e))
 }
 
 fn empty_object() -> serde_json::Value {
@@ -114,8 +162,7 @@ impl Scenario {
     /// Parses scenario JSON and checks its values; `origin` (a file name)
     /// prefixes every error, which also names the line, column and field.
     pub fn parse(origin: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario =
-            serde_json::from_str(text).map_err(|e| ScenarioError::from_serde(origin, text, &e))?;
+        let scenario: Scenario = parse_json(origin, text)?;
         scenario
             .check()
             .map_err(|message| ScenarioError::at_field(origin, text, "", &message))?;
@@ -129,6 +176,9 @@ impl Scenario {
     /// may add nodes beside `nodes`, e.g. bully's GCD), see [`crate::runner`].
     pub fn check(&self) -> Result<(), String> {
         crate::registry::protocol(&self.protocol).map_err(|e| format!("protocol: {e}"))?;
+        if let Some(n) = self.nodes.filter(|&n| n > MAX_NODES) {
+            return Err(format!("nodes: {n} nodes, at most {MAX_NODES} are allowed"));
+        }
         if !self.params.is_object() {
             return Err("params: must be a JSON object".to_string());
         }
@@ -137,8 +187,7 @@ impl Scenario {
 
     /// Reads and parses a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError(format!("{}: cannot read: {e}", path.display())))?;
+        let text = read_file(path)?;
         Scenario::parse(&path.display().to_string(), &text)
     }
 
@@ -151,6 +200,7 @@ impl Scenario {
             nemesis: self.nemesis.clone(),
             stop: self.stop.clone(),
             starts: self.starts.clone(),
+            budget: self.budget.unwrap_or_default(),
             ..SimConfig::default()
         }
     }

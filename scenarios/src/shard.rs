@@ -3,9 +3,8 @@
 //! Shard `K/N` (K from 1 to N) takes every N-th seed of the range, starting
 //! with the K-th: the N shards are disjoint and together cover the range, and
 //! each gets an even share of early and late seeds. Any batch scheduler can
-//! split a sweep this way (a CI matrix, Kubernetes indexed jobs with
-//! `K = JOB_COMPLETION_INDEX + 1`, Slurm arrays with `K = SLURM_ARRAY_TASK_ID`
-//! over `--array=1-N`).
+//! split a sweep this way; `--shard auto` reads K and N from the batch
+//! engine's environment (see [`from_env`]).
 
 use serde::Serialize;
 use std::fmt;
@@ -131,6 +130,138 @@ impl fmt::Display for Shard {
     }
 }
 
+/// `--shard`: a fixed `K/N`, or `auto` / `auto/N` (K, and N where the
+/// engine does not tell it, from the environment; see [`from_env`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardSpec {
+    /// `K/N`.
+    Fixed(Shard),
+    /// `auto` or `auto/N`.
+    Auto {
+        /// N, if given.
+        count: Option<u64>,
+    },
+}
+
+impl FromStr for ShardSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<ShardSpec, String> {
+        match text.strip_prefix("auto") {
+            Some("") => Ok(ShardSpec::Auto { count: None }),
+            Some(rest) => {
+                let n = rest
+                    .strip_prefix('/')
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| {
+                        format!("`{text}` is not a shard: write auto, auto/N (N >= 1) or K/N")
+                    })?;
+                Ok(ShardSpec::Auto { count: Some(n) })
+            }
+            None => text.parse().map(ShardSpec::Fixed),
+        }
+    }
+}
+
+impl fmt::Display for ShardSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShardSpec::Fixed(s) => s.fmt(f),
+            ShardSpec::Auto { count: None } => f.write_str("auto"),
+            ShardSpec::Auto { count: Some(n) } => write!(f, "auto/{n}"),
+        }
+    }
+}
+
+/// The environment variables `--shard auto` reads, in this order.
+pub const AUTO_SOURCES: &str = "\
+DSIM_SHARD=K/N (any engine; a GitHub Actions matrix passes it through), \
+JOB_COMPLETION_INDEX (Kubernetes Indexed Job, 0-based; N from auto/N or DSIM_SHARD_COUNT), \
+SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (Slurm job array, counted from SLURM_ARRAY_TASK_MIN), \
+NOMAD_ALLOC_INDEX (Nomad, 0-based; N from auto/N or DSIM_SHARD_COUNT)";
+
+/// Shard K/N of a batch engine's worker, from its environment (`var` reads
+/// one variable): the shard and a sentence saying where it came from. `count`
+/// is N when given as `auto/N`. Sources, in order: see [`AUTO_SOURCES`].
+pub fn from_env(
+    count: Option<u64>,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Shard, String), String> {
+    let number = |name: &str| -> Result<Option<u64>, String> {
+        match var(name) {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("--shard auto: {name}=`{v}` is not a whole number")),
+        }
+    };
+    let count_for = |engine: &str| -> Result<u64, String> {
+        match (count, number("DSIM_SHARD_COUNT")?) {
+            (Some(a), Some(b)) if a != b => Err(format!(
+                "--shard auto/{a} disagrees with DSIM_SHARD_COUNT={b}"
+            )),
+            (Some(n), _) | (None, Some(n)) => Ok(n),
+            (None, None) => Err(format!(
+                "--shard auto: {engine} gives the index but not the count: write --shard auto/N or set DSIM_SHARD_COUNT"
+            )),
+        }
+    };
+    let made = |index: u64, n: u64, why: String| -> Result<(Shard, String), String> {
+        if let Some(c) = count.filter(|&c| c != n) {
+            return Err(format!("--shard auto/{c}, but {why} says {n} shards"));
+        }
+        if n == 0 || index == 0 || index > n {
+            return Err(format!(
+                "--shard auto: {why} gives shard {index}/{n}, which does not exist"
+            ));
+        }
+        Ok((Shard { index, count: n }, why))
+    };
+    if let Some(v) = var("DSIM_SHARD") {
+        let shard: Shard = v
+            .parse()
+            .map_err(|e| format!("--shard auto: DSIM_SHARD: {e}"))?;
+        return made(shard.index, shard.count, format!("DSIM_SHARD={v}"));
+    }
+    if let Some(i) = number("JOB_COMPLETION_INDEX")? {
+        let n = count_for("a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)")?;
+        return made(
+            i.saturating_add(1),
+            n,
+            format!("JOB_COMPLETION_INDEX={i} (Kubernetes Indexed Job) of {n}"),
+        );
+    }
+    if let Some(id) = number("SLURM_ARRAY_TASK_ID")? {
+        let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let n = match number("SLURM_ARRAY_TASK_COUNT")? {
+            Some(n) => n,
+            None => count_for("a Slurm job array (SLURM_ARRAY_TASK_ID)")?,
+        };
+        let k = id.checked_sub(min).ok_or_else(|| {
+            format!("--shard auto: SLURM_ARRAY_TASK_ID={id} is below SLURM_ARRAY_TASK_MIN={min}")
+        })?;
+        return made(
+            k.saturating_add(1),
+            n,
+            format!("SLURM_ARRAY_TASK_ID={id} (Slurm job array from {min}) of {n}"),
+        );
+    }
+    if let Some(i) = number("NOMAD_ALLOC_INDEX")? {
+        let n = count_for("Nomad (NOMAD_ALLOC_INDEX)")?;
+        return made(
+            i.saturating_add(1),
+            n,
+            format!("NOMAD_ALLOC_INDEX={i} (Nomad) of {n}"),
+        );
+    }
+    Err(format!(
+        "--shard auto: no shard in the environment (looked for {AUTO_SOURCES})"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +278,81 @@ mod tests {
         for bad in ["0/3", "4/3", "1/0", "x/2", "3"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn auto_shards_come_from_each_engine() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        type Case<'a> = (&'a [(&'a str, &'a str)], Option<u64>, Shard, &'a str);
+        let cases: [Case; 5] = [
+            (
+                &[("DSIM_SHARD", "3/8")],
+                None,
+                Shard { index: 3, count: 8 },
+                "DSIM_SHARD",
+            ),
+            (
+                &[("JOB_COMPLETION_INDEX", "0")],
+                Some(4),
+                Shard { index: 1, count: 4 },
+                "Kubernetes",
+            ),
+            (
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "5"),
+                    ("SLURM_ARRAY_TASK_COUNT", "5"),
+                    ("SLURM_ARRAY_TASK_MIN", "1"),
+                ],
+                None,
+                Shard { index: 5, count: 5 },
+                "Slurm",
+            ),
+            (
+                &[("NOMAD_ALLOC_INDEX", "2"), ("DSIM_SHARD_COUNT", "3")],
+                None,
+                Shard { index: 3, count: 3 },
+                "Nomad",
+            ),
+            (
+                &[("JOB_COMPLETION_INDEX", "1"), ("NOMAD_ALLOC_INDEX", "0")],
+                Some(2),
+                Shard { index: 2, count: 2 },
+                "Kubernetes",
+            ),
+        ];
+        for (pairs, count, want, source) in cases {
+            let (got, why) = from_env(count, &env(pairs)).unwrap();
+            assert_eq!(got, want, "{pairs:?}");
+            assert!(why.contains(source), "{why}");
+        }
+        for (pairs, count, what) in [
+            (&[][..], None, "no shard in the environment"),
+            (&[("JOB_COMPLETION_INDEX", "0")][..], None, "auto/N"),
+            (
+                &[("JOB_COMPLETION_INDEX", "4")][..],
+                Some(4),
+                "does not exist",
+            ),
+            (&[("DSIM_SHARD", "2/8")][..], Some(4), "says 8 shards"),
+            (
+                &[("NOMAD_ALLOC_INDEX", "x")][..],
+                Some(4),
+                "not a whole number",
+            ),
+        ] {
+            let err = from_env(count, &env(pairs)).unwrap_err();
+            assert!(err.contains(what), "{err}");
+        }
+        assert_eq!("auto".parse(), Ok(ShardSpec::Auto { count: None }));
+        assert_eq!("auto/4".parse(), Ok(ShardSpec::Auto { count: Some(4) }));
+        assert!("auto/0".parse::<ShardSpec>().is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `dsim gcd ...` and `dsim bully run` as a person calls them, on loopback TCP.
 
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 
@@ -14,12 +15,28 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Starts a long-running tool and waits (at most 10 s) for its ready line.
 fn spawn(args: &[&str]) -> Child {
-    dsim()
+    let mut child = dsim()
         .args(args)
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
-        .expect("dsim starts")
+        .expect("dsim starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        if let Some(Ok(line)) = lines.next() {
+            let _ = tx.send(line);
+        }
+        for _ in lines {}
+    });
+    let line = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a ready line within 10 s");
+    assert!(line.starts_with("listening on "), "{line}");
+    child
 }
 
 fn text(o: &Output) -> String {
@@ -43,14 +60,13 @@ fn gcd_hello_greets_the_members_the_gcd_lists() {
         "--for",
         "30s",
     ]);
-    // Both are listening once they print their first line; give them a moment.
-    std::thread::sleep(std::time::Duration::from_millis(500));
     let out = dsim()
         .args(["gcd", "hello", &at(gcd), "--timeout", "1s"])
         .output()
         .unwrap();
     let stdout = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    // A member failed: exit status 1.
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], format!("JOIN ('127.0.0.1', {gcd})"));
     assert!(
@@ -60,7 +76,8 @@ fn gcd_hello_greets_the_members_the_gcd_lists() {
         "{stdout}"
     );
     assert!(
-        lines[3].ends_with("failed to connect: no reply within 1s"),
+        // Nothing listens there: the refusal is reported at once.
+        lines[3].ends_with("failed to connect: connection refused"),
         "{stdout}"
     );
     assert_eq!(lines[4], "done: 1 replied, 1 failed");

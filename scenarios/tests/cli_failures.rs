@@ -4,8 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Runs dsim as an installed user would: its folder first on `PATH`, so the
+/// commands it prints name it `dsim`.
 fn dsim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dsim"))
+    let exe = Path::new(env!("CARGO_BIN_EXE_dsim"));
+    let mut path = vec![exe.parent().unwrap().to_path_buf()];
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    Command::new("dsim")
+        .env("PATH", std::env::join_paths(path).unwrap())
         .current_dir(dir)
         .args(args)
         .output()
@@ -51,9 +59,14 @@ fn sweep_replay_shrink_show_from_the_command_line() {
     let out = text(&o.stdout);
     assert!(out.contains("FAILED seed"), "{out}");
     let reproduce = last_line(&o);
+    // The command names the binary as it can be run again (its path here,
+    // since the test binary is not on PATH).
     let file = reproduce
-        .strip_prefix("reproduce: dsim replay ")
+        .strip_prefix("reproduce: ")
+        .and_then(|c| c.split_once(" replay "))
+        .filter(|(program, _)| program.ends_with("dsim"))
         .unwrap_or_else(|| panic!("the failure ends with its command: {out}"))
+        .1
         .to_string();
     assert!(dir.join(&file).exists());
 

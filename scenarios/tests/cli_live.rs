@@ -88,9 +88,10 @@ fn ctrl_c_stops_a_live_run_with_a_summary() {
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(out.status.code(), Some(130), "{err}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["stop"], "interrupted", "{v}");
+    assert_eq!(v["signal"], 2, "{v}");
     assert!(v["delivered"].as_u64().unwrap() > 0, "{v}");
 }
 

@@ -11,22 +11,47 @@ use scenarios::sweep::{self, Progress, SweepOptions};
 use sim::Fate;
 use std::time::Duration;
 
+/// The failures a sweep reports (all with keep-going, else the first), as
+/// the files it handed over.
 fn sweep_seeds(jobs: usize, keep_going: bool) -> Vec<FailureFile> {
     let resolved = runner::resolve("primary-backup-bug").unwrap();
+    let files = std::sync::Mutex::new(Vec::new());
     let outcome = sweep::sweep(
         &resolved,
         SeedRange { start: 0, end: 100 },
         Shard::ALL,
-        SweepOptions { jobs, keep_going },
+        SweepOptions {
+            jobs,
+            keep_going,
+            ..SweepOptions::default()
+        },
         &Progress::default(),
         Duration::from_millis(5),
         &mut |_| {},
+        &|f| {
+            files.lock().unwrap().push(f.clone());
+            Ok(())
+        },
     )
     .unwrap();
     if !keep_going {
         assert!(outcome.runs < 100, "the sweep stops at the first failure");
     }
-    outcome.failures
+    let mut files = files.into_inner().unwrap();
+    files.sort_by_key(|f| f.seed);
+    assert_eq!(
+        outcome.failures,
+        files.len() as u64,
+        "every failure is handed over"
+    );
+    let reported: Vec<u64> = outcome
+        .shown
+        .iter()
+        .take(if keep_going { usize::MAX } else { 1 })
+        .map(|f| f.seed)
+        .collect();
+    files.retain(|f| reported.contains(&f.seed));
+    files
 }
 
 fn first_failure() -> FailureFile {

@@ -105,6 +105,22 @@ pub trait Codec {
         Ok((buf.len() >= 4 + len).then_some(4 + len))
     }
 
+    /// [`Codec::frame_len`] for a reader that asks again each time more
+    /// bytes of the same frame arrive: `scanned` is 0 at the start of a
+    /// frame and is kept by the reader between calls on the growing buffer,
+    /// so a codec whose framing walks the bytes (a pickle's opcodes) can
+    /// resume where it stopped instead of rescanning; the total work for a
+    /// frame dribbled in small pieces stays linear in its size. The default
+    /// calls [`Codec::frame_len`] (a length prefix is read in constant time).
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        let _ = scanned;
+        self.frame_len(buf)
+    }
+
     /// Decodes one complete frame as delimited by [`Codec::frame_len`].
     fn decode_frame(&self, frame: &[u8]) -> Result<Self::Msg, CodecError> {
         match frame.get(4..) {
@@ -114,6 +130,36 @@ pub trait Codec {
                 have: frame.len(),
             }),
         }
+    }
+}
+
+/// A boxed codec (e.g. a protocol's `Box<dyn Codec>`) is a codec.
+impl<C: Codec + ?Sized> Codec for Box<C> {
+    type Msg = C::Msg;
+    fn encode(&self, msg: &Self::Msg, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        (**self).encode(msg, out)
+    }
+    fn decode(&self, bytes: &[u8]) -> Result<Self::Msg, CodecError> {
+        (**self).decode(bytes)
+    }
+    fn max_frame_len(&self) -> usize {
+        (**self).max_frame_len()
+    }
+    fn encode_frame(&self, msg: &Self::Msg, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        (**self).encode_frame(msg, out)
+    }
+    fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
+        (**self).frame_len(buf)
+    }
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        (**self).frame_len_resume(buf, scanned)
+    }
+    fn decode_frame(&self, frame: &[u8]) -> Result<Self::Msg, CodecError> {
+        (**self).decode_frame(frame)
     }
 }
 

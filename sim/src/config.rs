@@ -11,6 +11,18 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dur(pub Duration);
 
+impl From<Duration> for Dur {
+    fn from(d: Duration) -> Dur {
+        Dur(d)
+    }
+}
+
+impl From<Dur> for Duration {
+    fn from(d: Dur) -> Duration {
+        d.0
+    }
+}
+
 impl Dur {
     /// `n` milliseconds.
     pub fn ms(n: u64) -> Dur {
@@ -175,7 +187,7 @@ pub struct NetworkConfig {
     /// Applies to every link without an override.
     #[serde(default)]
     pub default: LinkModel,
-    /// Per-link overrides.
+    /// Per-link overrides (at most [`MAX_OVERRIDES`]).
     #[serde(default)]
     pub links: Vec<LinkOverride>,
     /// Datagrams or stream connections (default: the protocol's).
@@ -304,6 +316,8 @@ pub struct DurRange {
 #[serde(deny_unknown_fields)]
 pub struct NemesisConfig {
     /// Crashes per second; each crashed node restarts after `restart_after`.
+    /// Each rate is at most [`MAX_NEMESIS_RATE`] (1000/s, 1 ms apart on
+    /// average), and all rates together may plan at most [`MAX_FAULTS`] faults.
     #[serde(default)]
     pub crash_rate: f64,
     /// Down time of a crashed node.
@@ -324,7 +338,8 @@ pub struct NemesisConfig {
     /// No random fault before this time.
     #[serde(default)]
     pub start: Dur,
-    /// No random fault after this time; every outage has ended by then.
+    /// No random fault after this time; every outage has ended by then. Not
+    /// after `stop.duration`.
     pub until: Dur,
     /// Most nodes down (crashed or paused) at once because of the nemesis.
     #[serde(default = "one")]
@@ -349,7 +364,7 @@ fn one() -> usize {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StopConfig {
-    /// Virtual-time limit.
+    /// Virtual-time limit (a duration, at most 10^9 s like every duration).
     #[serde(default)]
     pub duration: Option<Dur>,
     /// Most events processed.
@@ -366,6 +381,55 @@ impl Default for StopConfig {
     }
 }
 
+/// What one run may consume before it is stopped with an error saying
+/// "budget exceeded" (rather than taking the machine). Checked every
+/// [`Budget::CHECK_EVERY`] events, so a run overshoots by at most that many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// Most events one run may process (default [`Budget::DEFAULT_EVENTS`],
+    /// 500 million: minutes of wall time). A stop condition
+    /// (`stop.max_events`) ends a run normally; this ends it with an error.
+    #[serde(default = "Budget::default_events")]
+    pub events: u64,
+    /// Most bytes the run's growing state may take (default
+    /// [`Budget::DEFAULT_MEMORY_BYTES`], 4 GiB), estimated from what the engine
+    /// keeps: pending events, observations, recorded network decisions and
+    /// an in-memory trace. Node state inside a protocol is not counted.
+    #[serde(default = "Budget::default_memory")]
+    pub memory_bytes: u64,
+}
+
+impl Budget {
+    /// Default event budget.
+    pub const DEFAULT_EVENTS: u64 = 500_000_000;
+    /// Default memory budget.
+    pub const DEFAULT_MEMORY_BYTES: u64 = 4 << 30;
+    /// How often (in events) the budget is checked.
+    pub const CHECK_EVERY: u64 = 1024;
+
+    fn default_events() -> u64 {
+        Budget::DEFAULT_EVENTS
+    }
+    fn default_memory() -> u64 {
+        Budget::DEFAULT_MEMORY_BYTES
+    }
+
+    /// Whether this is the default budget (not written to files).
+    pub fn is_default(&self) -> bool {
+        *self == Budget::default()
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            events: Budget::DEFAULT_EVENTS,
+            memory_bytes: Budget::DEFAULT_MEMORY_BYTES,
+        }
+    }
+}
+
 /// Everything the engine needs besides the nodes and properties.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -376,7 +440,7 @@ pub struct SimConfig {
     /// The network model.
     #[serde(default)]
     pub network: NetworkConfig,
-    /// Scripted faults.
+    /// Scripted faults: at most [`MAX_FAULTS`], none after `stop.duration`.
     #[serde(default)]
     pub faults: Vec<ScheduledFault>,
     /// Random faults.
@@ -391,6 +455,9 @@ pub struct SimConfig {
     /// Nodes that start later than the protocol says (late joins).
     #[serde(default)]
     pub starts: Vec<NodeStart>,
+    /// What the run may consume (events, memory) before it is stopped.
+    #[serde(default)]
+    pub budget: Budget,
 }
 
 /// A node that starts at a given time (a late join).
@@ -417,6 +484,7 @@ impl Default for SimConfig {
             stop: StopConfig::default(),
             wall_clock_start: default_epoch(),
             starts: Vec::new(),
+            budget: Budget::default(),
         }
     }
 }
@@ -495,9 +563,54 @@ impl LinkModel {
     }
 }
 
+/// Most scripted faults in a scenario (`faults`), and most faults a nemesis
+/// may plan for one run.
+pub const MAX_FAULTS: usize = 100_000;
+/// Most per-link overrides (`network.links`) and late starts (`starts`).
+pub const MAX_OVERRIDES: usize = 100_000;
+/// Highest nemesis rate, per second of virtual time: faults of one kind are
+/// at least 1 ms apart on average (the minimum interval); a drawn interval
+/// is never below 1 ns.
+pub const MAX_NEMESIS_RATE: f64 = 1_000.0;
+
+fn check_count(place: &str, n: usize, max: usize) -> Result<(), String> {
+    if n <= max {
+        Ok(())
+    } else {
+        Err(format!("{place}: {n} entries, at most {max} are allowed"))
+    }
+}
+
 impl SimConfig {
     /// Checks every value against `nodes` nodes; the error names the field.
+    /// Bounds: at most [`MAX_FAULTS`] faults, [`MAX_OVERRIDES`] link
+    /// overrides and late starts, nemesis rates up to [`MAX_NEMESIS_RATE`]
+    /// per second and at most [`MAX_FAULTS`] planned faults; no fault (and no
+    /// nemesis window) after `stop.duration`.
     pub fn validate(&self, nodes: usize) -> Result<(), String> {
+        check_count("faults", self.faults.len(), MAX_FAULTS)?;
+        check_count("network.links", self.network.links.len(), MAX_OVERRIDES)?;
+        check_count("starts", self.starts.len(), MAX_OVERRIDES)?;
+        let stop = self.stop.duration;
+        let after_stop = |place: &str, at: Dur| match stop {
+            Some(stop) if at > stop => Err(format!(
+                "{place}: {at} is after the run stops (stop.duration {stop}); it would never happen"
+            )),
+            _ => Ok(()),
+        };
+        for (i, f) in self.faults.iter().enumerate() {
+            after_stop(&format!("faults[{i}].at"), f.at)?;
+            if let Fault::Partition { a, b, .. } = &f.fault {
+                check_count(
+                    &format!("faults[{i}].fault"),
+                    a.len() + b.len(),
+                    nodes.saturating_mul(2),
+                )?;
+            }
+        }
+        for (i, s) in self.starts.iter().enumerate() {
+            after_stop(&format!("starts[{i}].at"), s.at)?;
+        }
         let node_ok = |place: &str, n: usize| {
             if n < nodes {
                 Ok(())
@@ -533,11 +646,23 @@ impl SimConfig {
                 ("pause_rate", n.pause_rate),
                 ("partition_rate", n.partition_rate),
             ] {
-                if !(rate.is_finite() && rate >= 0.0) {
+                if !(rate.is_finite() && (0.0..=MAX_NEMESIS_RATE).contains(&rate)) {
                     return Err(format!(
-                        "nemesis.{name}: {rate} must be a non-negative rate per second"
+                        "nemesis.{name}: {rate} must be a rate per second from 0 to {MAX_NEMESIS_RATE} (faults at least 1ms apart on average)"
                     ));
                 }
+            }
+            after_stop("nemesis.until", n.until)?;
+            let window_s = n.until.0.saturating_sub(n.start.0).as_secs_f64();
+            let planned = (n.crash_rate + n.pause_rate + n.partition_rate) * window_s * 2.0;
+            if planned > MAX_FAULTS as f64 {
+                return Err(format!(
+                    "nemesis: these rates over {} would plan about {planned:.0} faults, at most {MAX_FAULTS} are allowed (lower the rates or the window)",
+                    Dur(n.until.0.saturating_sub(n.start.0))
+                ));
+            }
+            if let Some(list) = &n.nodes {
+                check_count("nemesis.nodes", list.len(), nodes)?;
             }
             check_range("nemesis.restart_after", &n.restart_after)?;
             check_range("nemesis.pause_for", &n.pause_for)?;
@@ -594,5 +719,46 @@ mod tests {
         .unwrap();
         let err = cfg.validate(3).unwrap_err();
         assert!(err.contains("faults[0]") && err.contains("node 9"), "{err}");
+    }
+
+    #[test]
+    fn bounds_are_enforced_with_the_limit_in_the_message() {
+        let cfg = SimConfig {
+            faults: vec![
+                ScheduledFault {
+                    at: Dur::secs(1),
+                    fault: Fault::Heal,
+                };
+                MAX_FAULTS + 1
+            ],
+            ..SimConfig::default()
+        };
+        let err = cfg.validate(3).unwrap_err();
+        assert!(err.contains("faults") && err.contains("100000"), "{err}");
+
+        let mut cfg = SimConfig::default();
+        cfg.stop.duration = Some(Dur::secs(1));
+        cfg.faults = vec![ScheduledFault {
+            at: Dur::secs(100),
+            fault: Fault::Heal,
+        }];
+        let err = cfg.validate(3).unwrap_err();
+        assert!(
+            err.contains("faults[0].at") && err.contains("after the run stops"),
+            "{err}"
+        );
+
+        for (rate, what) in [
+            (1e7, "from 0 to 1000"),
+            (1e12, "from 0 to 1000"),
+            (900.0, "at most 100000"),
+        ] {
+            let cfg: SimConfig = serde_json::from_str(&format!(
+                r#"{{"nemesis": {{"crash_rate": {rate}, "until": "60s"}}}}"#
+            ))
+            .unwrap();
+            let err = cfg.validate(3).unwrap_err();
+            assert!(err.contains(what), "{rate}: {err}");
+        }
     }
 }

@@ -19,6 +19,8 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Debug, Write as _};
 use std::hash::Hash;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 type Factory<M> = Box<dyn Fn() -> M>;
 
@@ -102,6 +104,8 @@ pub struct Simulation<M: Machine> {
     trace_error: Option<String>,
     checker: Option<Checker<M>>,
     state_checks: bool,
+    /// The earliest deadline of a liveness property not yet asked (`u64::MAX`: none).
+    liveness_due: u64,
     wire: Option<BoxedCodec<M::Msg>>,
     transport: Transport,
     conns: LookupMap<(u32, u32), Conn>,
@@ -109,6 +113,10 @@ pub struct Simulation<M: Machine> {
     prepared: bool,
     stopped: Option<StopReason>,
     violation: Option<Violation>,
+    /// Why the run cannot go on (budget exceeded, interrupted).
+    failed: Option<String>,
+    /// Set from outside (a signal handler) to stop the run with an error.
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl<M: Machine> Simulation<M> {
@@ -133,6 +141,7 @@ impl<M: Machine> Simulation<M> {
             trace_error: None,
             checker: Some(Checker::new(Vec::new())),
             state_checks: false,
+            liveness_due: u64::MAX,
             wire: None,
             transport: Transport::Datagram,
             conns: LookupMap::default(),
@@ -140,6 +149,8 @@ impl<M: Machine> Simulation<M> {
             prepared: false,
             stopped: None,
             violation: None,
+            failed: None,
+            cancel: None,
         }
     }
 
@@ -317,6 +328,9 @@ impl<M: Machine> Simulation<M> {
             );
         }
         self.faults = faults;
+        if let Some(checker) = &self.checker {
+            self.liveness_due = Self::due(checker, self.faults_end);
+        }
         let mut starts: Vec<(u64, u32)> = (0..self.nodes.len())
             .map(|i| (self.nodes[i].start_at, i as u32))
             .collect();
@@ -327,11 +341,16 @@ impl<M: Machine> Simulation<M> {
         Ok(())
     }
 
-    /// Runs until a stop condition; returns the report.
+    /// Runs until a stop condition; returns the report. Fails if the run
+    /// exceeds its [`crate::Budget`] ("budget exceeded: ...") or is cancelled
+    /// (see [`Simulation::set_cancel`]).
     pub fn run(&mut self) -> Result<Report, String> {
         self.prepare()?;
         while self.stopped.is_none() {
             self.step_inner(None);
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
         }
         Ok(self.finish())
     }
@@ -341,14 +360,71 @@ impl<M: Machine> Simulation<M> {
     pub fn run_until(&mut self, until: Time) -> Result<(), String> {
         self.prepare()?;
         while self.stopped.is_none() && self.step_inner(Some(until.0)) {}
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if self.stopped.is_none() {
             self.now = self.now.max(until.0);
         }
         Ok(())
     }
 
+    /// Stops the run (with the error "interrupted") soon after `flag` is set.
+    pub fn set_cancel(&mut self, flag: Arc<AtomicBool>) {
+        self.cancel = Some(flag);
+    }
+
+    /// Bytes the engine's growing state takes, estimated (see [`crate::Budget`]).
+    pub fn footprint_bytes(&self) -> u64 {
+        let observations = self.observations.capacity() * std::mem::size_of::<Observed<M::Obs>>();
+        let decisions = std::mem::size_of_val(self.network.recorded());
+        let trace = match &self.trace {
+            Some(TraceSink::Memory(v)) => v.capacity() * (std::mem::size_of::<TraceEvent>() + 64),
+            _ => 0,
+        };
+        self.queue.footprint_bytes() + (observations + decisions + trace) as u64
+    }
+
+    /// Every [`crate::Budget::CHECK_EVERY`] events: the budget and the cancel flag.
+    fn over_budget(&self) -> Option<String> {
+        let events = self.counters.events;
+        if events == 0 || !events.is_multiple_of(crate::Budget::CHECK_EVERY) {
+            return None;
+        }
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Some("interrupted".to_string());
+        }
+        let budget = self.config.budget;
+        if events >= budget.events {
+            return Some(format!(
+                "budget exceeded: {events} events processed at {} virtual, the budget is {} events (raise it with --budget-events)",
+                Time(self.now),
+                budget.events
+            ));
+        }
+        let bytes = self.footprint_bytes();
+        if bytes > budget.memory_bytes {
+            return Some(format!(
+                "budget exceeded: the run holds about {:.1} MB at {} virtual ({} events), the budget is {} MB (raise it with --budget-memory)",
+                bytes as f64 / f64::from(1 << 20),
+                Time(self.now),
+                events,
+                budget.memory_bytes >> 20
+            ));
+        }
+        None
+    }
+
     /// Processes one event; false if the next event is after `until`.
     fn step_inner(&mut self, until: Option<u64>) -> bool {
+        if let Some(e) = self.over_budget() {
+            self.failed = Some(e);
+            return false;
+        }
         let limit = self.config.stop.duration.map_or(u64::MAX, |d| d.nanos());
         if let Some(max) = self.config.stop.max_events {
             if self.counters.events >= max {
@@ -373,12 +449,7 @@ impl<M: Machine> Simulation<M> {
             self.queue.push_back(entry);
             return false;
         }
-        if self
-            .checker
-            .as_ref()
-            .and_then(|c| c.next_deadline(Time(self.faults_end)))
-            .is_some_and(|d| d.0 < entry.time)
-        {
+        if self.liveness_due < entry.time {
             self.check_liveness_due(entry.time.saturating_sub(1));
             if self.stopped.is_some() {
                 self.queue.push_back(entry);
@@ -407,15 +478,16 @@ impl<M: Machine> Simulation<M> {
                 from,
                 to,
                 conn,
+                id,
                 msg,
             } => {
                 if conn != 0 && self.conn_id(from, to) != Some(conn) {
-                    self.drop_msg(from, to, DropCause::Reset, &msg);
+                    self.drop_msg(from, to, id, DropCause::Reset, &msg);
                     return;
                 }
                 let slot = &mut self.nodes[to as usize];
                 if slot.state.is_none() {
-                    self.drop_msg(from, to, DropCause::NodeDown, &msg);
+                    self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
                 } else if slot.paused {
                     slot.deferred.push(Entry {
                         time: entry.time,
@@ -423,11 +495,12 @@ impl<M: Machine> Simulation<M> {
                             from,
                             to,
                             conn,
+                            id,
                             msg,
                         },
                     });
                 } else {
-                    self.deliver(from, to, msg);
+                    self.deliver(from, to, id, msg);
                 }
             }
             Ev::Conn {
@@ -475,12 +548,19 @@ impl<M: Machine> Simulation<M> {
             0,
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Start, Some(node), None, None, String::new());
+            self.record(
+                EventKind::Start,
+                Some(node),
+                None,
+                None,
+                None,
+                String::new(),
+            );
         }
         self.call(node, |m, ctx| m.on_start(ctx));
     }
 
-    fn deliver(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn deliver(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         self.counters.delivered += 1;
         self.digest.fold([
             self.now,
@@ -496,6 +576,7 @@ impl<M: Machine> Simulation<M> {
                 Some(to as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
@@ -511,12 +592,20 @@ impl<M: Machine> Simulation<M> {
             stable_hash(&timer),
         ]);
         if self.trace.is_some() {
-            self.record(EventKind::Timer, Some(node), None, None, summarize(&timer));
+            self.record(
+                EventKind::Timer,
+                Some(node),
+                None,
+                None,
+                None,
+                summarize(&timer),
+            );
         }
         self.call(node, move |m, ctx| m.on_timer(ctx, timer));
     }
 
-    fn drop_msg(&mut self, from: u32, to: u32, cause: DropCause, msg: &M::Msg) {
+    /// Drops message `id` from `from` to `to` (`u32::MAX`: no such node).
+    fn drop_msg(&mut self, from: u32, to: u32, id: u64, cause: DropCause, msg: &M::Msg) {
         self.counters.dropped.add(cause);
         self.digest.fold([
             self.now,
@@ -528,9 +617,10 @@ impl<M: Machine> Simulation<M> {
             let (f, t) = (self.nodes.get(from as usize), self.nodes.get(to as usize));
             self.record(
                 EventKind::Drop,
-                Some(to as usize),
+                t.map(|_| to as usize),
                 f.map(|s| s.addr),
                 t.map(|s| s.addr),
+                Some(id),
                 format!("{}: {}", cause.name(), summarize(msg)),
             );
         }
@@ -587,7 +677,14 @@ impl<M: Machine> Simulation<M> {
                     stable_hash(&obs),
                 ]);
                 if self.trace.is_some() {
-                    self.record(EventKind::Observe, Some(node), None, None, summarize(&obs));
+                    self.record(
+                        EventKind::Observe,
+                        Some(node),
+                        None,
+                        None,
+                        None,
+                        summarize(&obs),
+                    );
                 }
                 let observed = Observed {
                     time: Time(self.now),
@@ -619,6 +716,7 @@ impl<M: Machine> Simulation<M> {
     }
 
     fn send(&mut self, from: u32, to_addr: SocketAddr, msg: M::Msg) {
+        let id = self.counters.sent;
         self.counters.sent += 1;
         if self.trace.is_some() {
             let from_addr = self.nodes[from as usize].addr;
@@ -627,11 +725,12 @@ impl<M: Machine> Simulation<M> {
                 Some(from as usize),
                 Some(from_addr),
                 Some(to_addr),
+                Some(id),
                 summarize(&msg),
             );
         }
         let Some(&to) = self.by_addr.get(&to_addr) else {
-            self.drop_msg(from, u32::MAX, DropCause::Unroutable, &msg);
+            self.drop_msg(from, u32::MAX, id, DropCause::Unroutable, &msg);
             if self.transport == Transport::Stream {
                 self.queue.push(
                     self.now,
@@ -650,7 +749,7 @@ impl<M: Machine> Simulation<M> {
             Some(codec) => match wire_round_trip(codec.as_ref(), &msg) {
                 Ok(decoded) => decoded,
                 Err(why) => {
-                    self.drop_msg(from, to, DropCause::WireCheck, &msg);
+                    self.drop_msg(from, to, id, DropCause::WireCheck, &msg);
                     self.set_violation(
                         "wire-check",
                         format!("{why} (message {})", summarize(&msg)),
@@ -660,22 +759,14 @@ impl<M: Machine> Simulation<M> {
             },
         };
         if self.transport == Transport::Stream {
-            self.send_stream(from, to, msg);
+            self.send_stream(from, to, id, msg);
             return;
         }
         match self.network.route(from, to, self.now) {
-            Err(cause) => self.drop_msg(from, to, cause, &msg),
-            Ok(Fate::Drop) => self.drop_msg(from, to, DropCause::Loss, &msg),
+            Err(cause) => self.drop_msg(from, to, id, cause, &msg),
+            Ok(Fate::Drop) => self.drop_msg(from, to, id, DropCause::Loss, &msg),
             Ok(Fate::Deliver { latency_ns }) => {
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg);
             }
             Ok(Fate::Duplicate {
                 latency_ns,
@@ -689,29 +780,29 @@ impl<M: Machine> Simulation<M> {
                         Some(to as usize),
                         Some(f),
                         Some(t),
+                        Some(id),
                         summarize(&msg),
                     );
                 }
-                self.queue.push(
-                    self.now + latency_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        msg: msg.clone(),
-                    },
-                );
-                self.queue.push(
-                    self.now + second_ns,
-                    Ev::Deliver {
-                        from,
-                        to,
-                        conn: 0,
-                        msg,
-                    },
-                );
+                self.schedule_delivery(self.now + latency_ns, from, to, 0, id, msg.clone());
+                self.schedule_delivery(self.now + second_ns, from, to, 0, id, msg);
             }
         }
+    }
+
+    /// Queues the delivery of `msg` (message `id`) on `from -> to` at `at`
+    /// (`conn`: its stream connection, 0 for a datagram).
+    fn schedule_delivery(&mut self, at: u64, from: u32, to: u32, conn: u32, id: u64, msg: M::Msg) {
+        self.queue.push(
+            at,
+            Ev::Deliver {
+                from,
+                to,
+                conn,
+                id,
+                msg,
+            },
+        );
     }
 
     // ----- stream connections -----
@@ -746,7 +837,7 @@ impl<M: Machine> Simulation<M> {
     /// Sends over the stream connection `from -> to`, opening it if needed:
     /// refused if `to` is down; FIFO per direction; never lost or duplicated
     /// while open; a partition resets it.
-    fn send_stream(&mut self, from: u32, to: u32, msg: M::Msg) {
+    fn send_stream(&mut self, from: u32, to: u32, id: u64, msg: M::Msg) {
         let (key, dir) = Self::conn_key(from, to);
         let fate = self.network.route(from, to, self.now);
         let latency_ns = match fate {
@@ -754,7 +845,7 @@ impl<M: Machine> Simulation<M> {
             // A lost segment is retransmitted: it arrives, later.
             Ok(Fate::Drop) => self.network.nominal_latency_ns(from, to).saturating_mul(3),
             Err(cause) => {
-                self.drop_msg(from, to, cause, &msg);
+                self.drop_msg(from, to, id, cause, &msg);
                 if self.conns.contains_key(&key) {
                     self.reset_connection(key);
                 }
@@ -762,8 +853,13 @@ impl<M: Machine> Simulation<M> {
             }
         };
         if !self.conns.contains_key(&key) {
-            if self.nodes[to as usize].state.is_none() {
-                self.drop_msg(from, to, DropCause::Refused, &msg);
+            let peer = &self.nodes[to as usize];
+            // A node listens from its start time on (even if its start
+            // event, due at this same instant, has not run yet).
+            let listening = peer.state.is_some()
+                || (!peer.crashed && peer.incarnation == 0 && peer.start_at <= self.now);
+            if !listening {
+                self.drop_msg(from, to, id, DropCause::Refused, &msg);
                 let rtt = self.now.saturating_add(latency_ns.saturating_mul(2));
                 self.push_conn_event(rtt, from, to, 0, Connection::Refused);
                 return;
@@ -789,16 +885,8 @@ impl<M: Machine> Simulation<M> {
         };
         let at = self.now.saturating_add(latency_ns).max(conn.last_at[dir]);
         conn.last_at[dir] = at;
-        let id = conn.id;
-        self.queue.push(
-            at,
-            Ev::Deliver {
-                from,
-                to,
-                conn: id,
-                msg,
-            },
-        );
+        let conn = conn.id;
+        self.schedule_delivery(at, from, to, conn, id, msg);
     }
 
     /// `node` closes its connection with `peer`: the peer sees it closed
@@ -888,6 +976,7 @@ impl<M: Machine> Simulation<M> {
                 Some(node as usize),
                 Some(peer),
                 Some(me),
+                None,
                 format!("{event:?}"),
             );
         }
@@ -908,7 +997,17 @@ impl<M: Machine> Simulation<M> {
         ]);
         if self.trace.is_some() {
             let node = fault.nodes().first().copied();
-            self.record(EventKind::Fault, node, None, None, format!("{fault:?}"));
+            self.record_event(TraceEvent {
+                time_ns: self.now,
+                kind: EventKind::Fault,
+                node,
+                from: None,
+                to: None,
+                msg: None,
+                summary: format!("{fault:?}"),
+                fault: Some(fault.clone()),
+                digest: self.digest.value(),
+            });
         }
         match fault {
             Fault::Crash { node } => self.crash(node),
@@ -947,8 +1046,11 @@ impl<M: Machine> Simulation<M> {
         slot.timers.clear();
         let deferred = std::mem::take(&mut slot.deferred);
         for e in deferred {
-            if let Ev::Deliver { from, to, msg, .. } = e.ev {
-                self.drop_msg(from, to, DropCause::NodeDown, &msg);
+            if let Ev::Deliver {
+                from, to, id, msg, ..
+            } = e.ev
+            {
+                self.drop_msg(from, to, id, DropCause::NodeDown, &msg);
             }
         }
         self.reset_connections(node as u32);
@@ -984,6 +1086,13 @@ impl<M: Machine> Simulation<M> {
         }
     }
 
+    /// The earliest unasked liveness deadline (`u64::MAX`: none).
+    fn due(checker: &Checker<M>, faults_end: u64) -> u64 {
+        checker
+            .next_deadline(Time(faults_end))
+            .map_or(u64::MAX, |t| t.0)
+    }
+
     /// Asks the properties due at `time` (see [`Settle`]).
     fn settle(&mut self, time: u64, when: Settle) {
         if self.violation.is_some() {
@@ -1000,6 +1109,7 @@ impl<M: Machine> Simulation<M> {
             faults: &self.faults,
         };
         checker.settle(&env, Some(self), when);
+        self.liveness_due = Self::due(&checker, self.faults_end);
         let violation = checker.violation().cloned();
         self.checker = Some(checker);
         if let Some((name, message)) = violation {
@@ -1026,8 +1136,7 @@ impl<M: Machine> Simulation<M> {
             .map(Checker::unsettled_liveness)
             .unwrap_or_default();
         let mut violation = self.violation.clone();
-        let keep = matches!(self.trace, Some(TraceSink::Memory(_)));
-        if let Some(sink) = self.trace.take_if(|_| !keep) {
+        if let Some(sink) = self.trace.take_if(|s| !s.keeps()) {
             match sink.finish() {
                 Ok(events) => {
                     if let Some(v) = violation.as_mut() {
@@ -1075,17 +1184,23 @@ impl<M: Machine> Simulation<M> {
         node: Option<usize>,
         from: Option<SocketAddr>,
         to: Option<SocketAddr>,
+        msg: Option<u64>,
         summary: String,
     ) {
-        let event = TraceEvent {
+        self.record_event(TraceEvent {
             time_ns: self.now,
             kind,
             node,
             from,
             to,
+            msg,
+            fault: None,
             summary,
             digest: self.digest.value(),
-        };
+        });
+    }
+
+    fn record_event(&mut self, event: TraceEvent) {
         if let Some(sink) = self.trace.as_mut() {
             if let Err(e) = sink.record(event) {
                 self.trace_error.get_or_insert(e.to_string());
@@ -1120,7 +1235,7 @@ fn wire_round_trip<T>(codec: &dyn Codec<Msg = T>, msg: &T) -> Result<T, String> 
     }
 }
 
-/// `Debug` of a value, cut at [`SUMMARY_LIMIT`] characters without formatting the rest.
+/// `Debug` of a value, cut at 240 characters without formatting the rest.
 pub fn summarize<T: Debug + Hash>(value: &T) -> String {
     struct Bounded(String);
     impl fmt::Write for Bounded {

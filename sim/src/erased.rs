@@ -44,6 +44,11 @@ pub trait AnySimulation {
     fn observations(&self) -> Vec<RenderedObservation>;
     /// Number of nodes.
     fn node_count(&self) -> usize;
+    /// The first error writing the trace, if any (the run goes on without
+    /// the trace; a tool must report it).
+    fn trace_error(&self) -> Option<String>;
+    /// Stops the run with the error "interrupted" soon after `flag` is set.
+    fn set_cancel(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>);
 }
 
 /// Renders an observation for people.
@@ -109,6 +114,12 @@ impl<M: Machine> AnySimulation for Erased<M> {
     fn node_count(&self) -> usize {
         self.sim.node_count()
     }
+    fn trace_error(&self) -> Option<String> {
+        self.sim.trace_error().map(str::to_string)
+    }
+    fn set_cancel(&mut self, flag: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        self.sim.set_cancel(flag);
+    }
 }
 
 /// What a protocol needs to build a simulated run from a scenario.
@@ -135,7 +146,20 @@ pub fn simulate<P: Protocol>(
     spec: &BuildSpec<'_>,
 ) -> Result<Simulation<P::Machine>, String> {
     let params: P::Params = parse_params(spec.params)?;
+    if let Some(n) = spec.nodes.filter(|&n| n > crate::MAX_NODES) {
+        return Err(format!(
+            "nodes: {n} is more than a simulation holds (at most {})",
+            crate::MAX_NODES
+        ));
+    }
     let nodes = p.nodes(&params, spec.nodes)?;
+    if nodes.len() > crate::MAX_NODES {
+        return Err(format!(
+            "nodes: the protocol built {} nodes, more than a simulation holds (at most {})",
+            nodes.len(),
+            crate::MAX_NODES
+        ));
+    }
     spec.config.validate(nodes.len())?;
     let book: Arc<[SocketAddr]> = nodes
         .iter()
@@ -167,6 +191,73 @@ pub fn simulate<P: Protocol>(
     Ok(sim)
 }
 
+/// Events a violation carries when [`check`] reports it.
+pub const VIOLATION_TAIL: usize = 20;
+
+/// Builds and runs protocol `p` for a scenario; a violation comes with the
+/// last [`VIOLATION_TAIL`] events that led to it (the run is repeated up to
+/// the violating event with a bounded trace, so the first run pays nothing
+/// for it). Returns the report and the finished simulation.
+///
+/// ```
+/// use sim::{check, BuildSpec, SimConfig};
+/// # use sim::{ClusterInfo, Codec, Ctx, JsonCodec, Machine, NodeSpec, Property, Protocol};
+/// # #[derive(Clone)] struct Counter;
+/// # struct Node;
+/// # impl Machine for Node {
+/// #     type Msg = u8; type Timer = (); type Obs = u32;
+/// #     fn on_start(&mut self, ctx: &mut Ctx<'_, Self>) { ctx.observe(1); ctx.observe(2); }
+/// #     fn on_message(&mut self, _: &mut Ctx<'_, Self>, _: std::net::SocketAddr, _: u8) {}
+/// #     fn on_timer(&mut self, _: &mut Ctx<'_, Self>, _: ()) {}
+/// # }
+/// # impl Protocol for Counter {
+/// #     type Machine = Node; type Params = serde_json::Value;
+/// #     fn name(&self) -> &'static str { "counter" }
+/// #     fn about(&self) -> &'static str { "" }
+/// #     fn nodes(&self, _: &serde_json::Value, _: Option<usize>) -> Result<Vec<NodeSpec<Node>>, String> {
+/// #         Ok(vec![NodeSpec::new("n", 1, |_, _| Node)])
+/// #     }
+/// #     fn codec(&self, _: &serde_json::Value) -> Box<dyn Codec<Msg = u8> + Send + Sync> { Box::new(JsonCodec::new()) }
+/// #     fn properties(&self, _: &serde_json::Value, _: &ClusterInfo<'_>) -> Vec<Property<Node>> {
+/// #         vec![Property::always("below two", |o| if o.obs < 2 { Ok(()) } else { Err("two".into()) })]
+/// #     }
+/// # }
+/// let params = serde_json::json!({});
+/// let spec = BuildSpec { nodes: None, params: &params, config: SimConfig::default(), properties: None, wire_check: false };
+/// let (report, _sim) = check(&Counter, &spec).unwrap();
+/// let violation = report.violation.unwrap();
+/// assert_eq!(violation.property, "below two");
+/// assert!(!violation.last_events.is_empty());
+/// ```
+pub fn check<P: Protocol>(
+    p: &P,
+    spec: &BuildSpec<'_>,
+) -> Result<(Report, Simulation<P::Machine>), String> {
+    let mut sim = simulate(p, spec)?;
+    let mut report = sim.run()?;
+    if let Some(v) = report
+        .violation
+        .as_mut()
+        .filter(|v| v.last_events.is_empty())
+    {
+        let mut config = spec.config.clone();
+        config.stop.max_events = Some(v.event);
+        let again = BuildSpec {
+            nodes: spec.nodes,
+            params: spec.params,
+            config,
+            properties: spec.properties,
+            wire_check: spec.wire_check,
+        };
+        let mut replay = simulate(p, &again)?;
+        replay.set_trace(TraceSink::Tail(VIOLATION_TAIL, Default::default()));
+        if let Some(tail) = replay.run()?.violation {
+            v.last_events = tail.last_events;
+        }
+    }
+    Ok((report, sim))
+}
+
 /// A protocol description with its machine type erased, so the tools can
 /// hold any number of protocols in one list. Every [`Protocol`] is one.
 pub trait AnyProtocol: Send + Sync {
@@ -178,6 +269,13 @@ pub trait AnyProtocol: Send + Sync {
     fn scenarios(&self) -> &'static [NamedScenario];
     /// Builds a simulated run.
     fn build_sim(&self, spec: &BuildSpec<'_>) -> Result<Box<dyn AnySimulation>, String>;
+    /// The role of each node (`provider`, `peer 3`) for the scenario's
+    /// parameters and node count, in node order.
+    fn roles(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<String>, String>;
     /// Every property name it ships, with its kind and (if it cannot run
     /// live) why, for the scenario's parameters and node count.
     fn property_list(
@@ -228,6 +326,18 @@ impl<P: Protocol> AnyProtocol for P {
         let params: P::Params = parse_params(spec.params)?;
         let me = self.clone();
         Ok(Box::new(Erased::new(sim, move |o| me.render(&params, o))))
+    }
+    fn roles(
+        &self,
+        params: &serde_json::Value,
+        nodes: Option<usize>,
+    ) -> Result<Vec<String>, String> {
+        let params: P::Params = parse_params(params)?;
+        Ok(self
+            .nodes(&params, nodes)?
+            .into_iter()
+            .map(|n| n.role)
+            .collect())
     }
     fn property_list(
         &self,

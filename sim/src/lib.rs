@@ -60,6 +60,10 @@
 //! println!("digest {}", report.digest);
 //! ```
 
+/// The `rand` this crate's [`NodeRng`] implements (use its `Rng` trait
+/// through `sim::rand::Rng` to avoid a version mismatch).
+pub use rand;
+
 mod addr;
 pub mod codec;
 mod config;
@@ -76,19 +80,23 @@ mod queue;
 mod radix;
 mod report;
 pub mod seeding;
+pub mod suggest;
 pub mod testing;
 mod time;
 pub mod trace;
 
-pub use addr::virtual_addr;
+pub use addr::{virtual_addr, MAX_NODES};
 pub use codec::{Codec, CodecError, JsonCodec};
 pub use config::{
-    Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
-    NodeStart, ScheduledFault, SignedDur, SimConfig, StopConfig,
+    Budget, Dur, DurRange, Fault, Latency, LinkModel, LinkOverride, NemesisConfig, NetworkConfig,
+    NodeStart, ScheduledFault, SignedDur, SimConfig, StopConfig, MAX_FAULTS, MAX_NEMESIS_RATE,
+    MAX_OVERRIDES,
 };
 pub use determinism::{check_determinism, first_difference, DeterminismCheck};
 pub use engine::{summarize, BoxedCodec, Simulation};
-pub use erased::{simulate, AnyProtocol, AnySimulation, BuildSpec, Erased, RenderedObservation};
+pub use erased::{
+    check, simulate, AnyProtocol, AnySimulation, BuildSpec, Erased, RenderedObservation,
+};
 pub use machine::{Connection, Context, Ctx, Effect, EffectSink, Machine, NodeRng};
 pub use network::{Decision, DecisionMode, DropCause, Fate, LinkMsg};
 pub use property::{Env, Kind, Observed, Property, Verdict};
@@ -97,4 +105,4 @@ pub use protocol::{
 };
 pub use report::{Counters, Dropped, Report, StopReason, Violation};
 pub use time::{parse_duration, Time, WallTime};
-pub use trace::{EventKind, TraceEvent, TraceSink};
+pub use trace::{EventKind, EventSink, TraceEvent, TraceSink, Window};

@@ -197,8 +197,10 @@ impl<'a, Msg, Timer, Obs> Context<'a, Msg, Timer, Obs> {
     }
 
     /// Arranges for `timer` to be handed back to [`Machine::on_timer`] after
-    /// `after`; a pending timer equal to `timer` is replaced.
-    pub fn set_timer(&mut self, after: Duration, timer: Timer) {
+    /// `after` (a `std::time::Duration` or a [`crate::Dur`]); a pending
+    /// timer equal to `timer` is replaced.
+    pub fn set_timer(&mut self, after: impl Into<Duration>, timer: Timer) {
+        let after = after.into();
         self.sink.push(Effect::SetTimer { after, timer });
     }
 

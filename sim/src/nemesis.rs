@@ -15,7 +15,9 @@ fn exp_interval(rng: &mut NodeRng, rate: f64) -> Option<u64> {
         return None;
     }
     let u: f64 = 1.0 - rng.random::<f64>();
-    Some((-u.ln() / rate * 1e9) as u64)
+    // At least 1 ns: a huge rate must never plan two faults at one instant
+    // forever (validation caps rates, this keeps the loop finite regardless).
+    Some(((-libm::log(u) / rate * 1e9) as u64).max(1))
 }
 
 fn draw(rng: &mut NodeRng, range: &DurRange) -> u64 {

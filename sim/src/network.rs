@@ -363,12 +363,12 @@ fn sample_latency(latency: &LatencyDraw, rng: &mut NodeRng) -> u64 {
             // Box-Muller: two uniforms give one standard normal sample.
             let u1: f64 = 1.0 - rng.random::<f64>();
             let u2: f64 = rng.random::<f64>();
-            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            let z = (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2);
             (mean + std_dev * z).max(0.0) as u64
         }
         LatencyDraw::Pareto(min, shape, cap) => {
             let u: f64 = 1.0 - rng.random::<f64>();
-            let x = min / u.powf(1.0 / shape);
+            let x = min / libm::pow(u, 1.0 / shape);
             if x.is_finite() {
                 (x as u64).min(cap)
             } else {

@@ -196,7 +196,7 @@ impl<M: Machine> Property<M> {
     /// `init`; `holds` judges it `within` after the last fault.
     pub fn eventually<S: 'static>(
         name: impl Into<String>,
-        within: Duration,
+        within: impl Into<Duration>,
         init: S,
         fold: impl FnMut(&mut S, &Observed<M::Obs>) + 'static,
         holds: impl FnMut(&S, &Env<'_>) -> Verdict + 'static,
@@ -204,7 +204,9 @@ impl<M: Machine> Property<M> {
         let mut fold = fold;
         Self::stream(
             name,
-            Kind::Eventually { within },
+            Kind::Eventually {
+                within: within.into(),
+            },
             Folded {
                 state: init,
                 fold: move |s: &mut S, o: &Observed<M::Obs>, _: &Env<'_>| {
@@ -326,7 +328,8 @@ pub fn select<M: Machine>(
     let known: Vec<&str> = all.iter().map(|p| p.name()).collect();
     if let Some(bad) = wanted.iter().find(|w| !known.contains(&w.as_str())) {
         return Err(format!(
-            "properties: unknown property `{bad}` (this protocol has: {})",
+            "properties: unknown property `{bad}`{} (this protocol has: {})",
+            crate::suggest::did_you_mean(bad, known.iter().copied()),
             known.join(", ")
         ));
     }

@@ -72,8 +72,8 @@ impl<M> NodeSpec<M> {
     }
 
     /// The same node, starting `start` after the run.
-    pub fn starting_at(mut self, start: Duration) -> Self {
-        self.start = start;
+    pub fn starting_at(mut self, start: impl Into<Duration>) -> Self {
+        self.start = start.into();
         self
     }
 }

@@ -18,6 +18,8 @@ pub(crate) enum Ev<M: Machine> {
         to: u32,
         /// The stream connection it travels on (0: a datagram).
         conn: u32,
+        /// The message's number in the run (pairs its send with its fate in traces).
+        id: u64,
         msg: M::Msg,
     },
     /// A stream connection event for `node` about `peer`.
@@ -76,6 +78,7 @@ impl<M: Machine> EventQueue<M> {
 
     /// Schedules `ev` at `time` (not before the last event popped), after
     /// every event already scheduled for that time.
+    #[inline]
     pub fn push(&mut self, time: u64, ev: Ev<M>) {
         let slot = self.store(ev);
         self.keys.push(time, slot);
@@ -93,6 +96,13 @@ impl<M: Machine> EventQueue<M> {
         let ev = self.slab[slot as usize].take()?;
         self.free.push(slot);
         Some(Entry { time, ev })
+    }
+
+    /// Bytes the queue holds (payload slots and their keys), for the run's
+    /// memory budget. Heap data inside messages is not counted.
+    pub fn footprint_bytes(&self) -> u64 {
+        let slot = std::mem::size_of::<Option<Ev<M>>>() + 16;
+        (self.slab.capacity() * slot + self.free.capacity() * 4) as u64
     }
 
     /// Messages still in the queue (order-independent count).

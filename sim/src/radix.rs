@@ -39,6 +39,7 @@ impl<T: Copy> RadixQueue<T> {
     }
 
     /// Adds an item; `key` must not be before the last key popped.
+    #[inline]
     pub fn push(&mut self, key: u64, item: T) {
         debug_assert!(key >= self.last, "radix queue keys must be monotone");
         self.len += 1;

@@ -54,6 +54,10 @@ pub struct Harness<M: Machine> {
     sent: Vec<(SocketAddr, M::Msg)>,
     observations: Vec<M::Obs>,
     closed: Vec<SocketAddr>,
+    /// Every timer set, with its delay, in order.
+    timers_set: Vec<(Duration, M::Timer)>,
+    /// Added to the wall clock (nanoseconds).
+    skew_ns: i64,
 }
 
 impl<M: Machine> Harness<M> {
@@ -76,18 +80,25 @@ impl<M: Machine> Harness<M> {
             sent: Vec::new(),
             observations: Vec::new(),
             closed: Vec::new(),
+            timers_set: Vec::new(),
+            skew_ns: 0,
         }
     }
 
     fn call(&mut self, f: impl FnOnce(&mut M, &mut crate::machine::Ctx<'_, M>)) {
         let mut effects: Vec<EffectOf<M>> = Vec::new();
-        let wall = WallTime(self.wall_epoch_ns.saturating_add(self.now.0 as i64));
+        let wall = WallTime(
+            self.wall_epoch_ns
+                .saturating_add(self.now.0 as i64)
+                .saturating_add(self.skew_ns),
+        );
         let mut ctx = Context::new(self.now, wall, self.me, &mut self.rng, &mut effects);
         f(&mut self.machine, &mut ctx);
         for effect in effects {
             match effect {
                 Effect::Send { to, msg } => self.sent.push((to, msg)),
                 Effect::SetTimer { after, timer } => {
+                    self.timers_set.push((after, timer.clone()));
                     self.timers.retain(|(_, _, t)| *t != timer);
                     let due = Time(self.now.0.saturating_add(Time::from_duration(after).0));
                     self.timers.push((due, self.next_timer, timer));
@@ -144,6 +155,31 @@ impl<M: Machine> Harness<M> {
     /// Current time.
     pub fn now(&self) -> Time {
         self.now
+    }
+
+    /// Sets the time without firing timers (to test a handler at a given
+    /// moment); time never goes backwards.
+    pub fn set_time(&mut self, at: Time) {
+        self.now = self.now.max(at);
+    }
+
+    /// Skews this machine's wall clock by `skew_ns` from the true time.
+    pub fn set_wall_skew(&mut self, skew_ns: i64) {
+        self.skew_ns = skew_ns;
+    }
+
+    /// The wall clock the machine reads now, in Unix nanoseconds.
+    pub fn wall_clock(&self) -> WallTime {
+        WallTime(
+            self.wall_epoch_ns
+                .saturating_add(self.now.0 as i64)
+                .saturating_add(self.skew_ns),
+        )
+    }
+
+    /// Takes every timer set so far, with the delay it was set for.
+    pub fn take_timers_set(&mut self) -> Vec<(Duration, M::Timer)> {
+        std::mem::take(&mut self.timers_set)
     }
 
     /// Pending timers, earliest first.

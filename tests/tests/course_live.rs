@@ -74,7 +74,7 @@ fn lab1_over_tcp(wire: Wire) {
     assert_eq!(
         lines[3],
         format!(
-            "HELLO to {{'host': '127.0.0.1', 'port': {}}} -> failed to connect: no reply within 1500ms",
+            "HELLO to {{'host': '127.0.0.1', 'port': {}}} -> failed to connect: connection refused",
             dead.port()
         )
     );

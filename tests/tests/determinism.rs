@@ -151,8 +151,10 @@ proptest! {
         fifo in any::<bool>(),
         faults in proptest::collection::vec(fault(6), 0..8),
         nemesis in any::<bool>(),
-        stop_ms in 500u64..4000,
+        stop_ms in 3000u64..4000,
     ) {
+        // Faults are drawn below 3 s and the nemesis ends at 2 s: all within
+        // the run (a fault after the stop is refused).
         let scenario = runner::resolve("hot-potato").unwrap().scenario;
         let mut s = scenario.clone();
         s.nodes = Some(6);

@@ -46,6 +46,7 @@ fn quotes_arrive_over_udp_and_an_arbitrage_is_reported() {
                     assert_ne!(entry.kind, LogKind::Decode, "{entry}");
                     Flow::Continue
                 }
+                LiveEvent::Listening { .. } => Flow::Continue,
             },
         )
         .unwrap();
@@ -150,6 +151,7 @@ fn bad_datagrams_are_counted_and_logged_and_good_ones_still_served() {
                 logs.push(entry);
                 Flow::Continue
             }
+            LiveEvent::Listening { .. } => Flow::Continue,
         },
     )
     .unwrap();

@@ -112,6 +112,7 @@ pub fn hot_potato(config: ClusterConfig, tokens: u32, hops: u32) -> PotatoRun {
                     assert!(retired.insert(token_id), "token {token_id} retired twice");
                 }
                 LiveEvent::Log(entry) => logs.push(entry),
+                LiveEvent::Listening { .. } => {}
             }
             if retired.len() as u64 == total {
                 Flow::Stop

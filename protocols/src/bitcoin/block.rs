@@ -28,23 +28,29 @@ impl Block {
 
     /// Reads a block that fills `bytes` exactly, keeping the buffer.
     pub fn from_vec(bytes: Vec<u8>) -> Result<Block, Error> {
-        let mut r = Reader::new(&bytes);
-        let header = BlockHeader::decode(&mut r)?;
-        let count = r.count("block.tx_count", MAX_SIZE, MIN_TX_LEN)?;
-        let mut spans = Vec::with_capacity(count);
-        let mut txids = Vec::with_capacity(count);
-        for _ in 0..count {
-            let span = scan(&mut r, &mut Skip)?;
-            txids.push(span.txid(&bytes));
-            spans.push(span);
-        }
-        r.finish("block")?;
+        let mut txids = Vec::new();
+        let (header, spans) = walk(&bytes, Some(&mut txids))?;
         Ok(Block {
             header,
             bytes,
             spans,
             txids,
         })
+    }
+
+    /// A block from its parts, as [`walk`] and a txid pass found them.
+    pub(crate) fn from_parts(
+        header: BlockHeader,
+        bytes: Vec<u8>,
+        spans: Vec<TxSpan>,
+        txids: Vec<Hash256>,
+    ) -> Block {
+        Block {
+            header,
+            bytes,
+            spans,
+            txids,
+        }
     }
 
     /// A block of `header` and `txs` (the header is kept as given: its
@@ -132,6 +138,31 @@ impl Block {
     pub fn has_witness(&self) -> bool {
         self.spans.iter().any(TxSpan::has_witness)
     }
+}
+
+/// Walks a block that fills `bytes` exactly: its header and where each
+/// transaction lies; with `txids`, also hashes each txid while the
+/// transaction's bytes are in cache.
+pub(crate) fn walk(
+    bytes: &[u8],
+    mut txids: Option<&mut Vec<Hash256>>,
+) -> Result<(BlockHeader, Vec<TxSpan>), Error> {
+    let mut r = Reader::new(bytes);
+    let header = BlockHeader::decode(&mut r)?;
+    let n = r.count("block.tx_count", MAX_SIZE, MIN_TX_LEN)?;
+    if let Some(t) = txids.as_deref_mut() {
+        t.reserve_exact(n);
+    }
+    let mut spans = Vec::with_capacity(n);
+    for _ in 0..n {
+        let span = scan(&mut r, &mut Skip)?;
+        if let Some(t) = txids.as_deref_mut() {
+            t.push(span.txid(bytes));
+        }
+        spans.push(span);
+    }
+    r.finish("block")?;
+    Ok((header, spans))
 }
 
 impl fmt::Debug for Block {

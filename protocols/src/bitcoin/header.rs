@@ -76,7 +76,13 @@ impl BlockHeader {
     /// Whether the block hash meets the target in `bits`, within the
     /// mainnet proof-of-work limit; on success, the target.
     pub fn check_pow(&self) -> Result<Target, PowError> {
-        pow::check(&self.block_hash(), self.bits, &Target::MAINNET_LIMIT)
+        self.check_pow_within(&Target::MAINNET_LIMIT)
+    }
+
+    /// Whether the block hash meets the target in `bits`, which must be
+    /// within `limit` (a network's [`pow_limit`](super::wire::Network::pow_limit)).
+    pub fn check_pow_within(&self, limit: &Target) -> Result<Target, PowError> {
+        pow::check(&self.block_hash(), self.bits, limit)
     }
 }
 

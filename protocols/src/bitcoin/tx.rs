@@ -2,7 +2,7 @@
 //! flag 0x01, then a witness stack per input before the lock time); txid
 //! (without witness data) and wtxid (with it).
 //!
-//! One walker ([`scan`]) checks the grammar and records where the parts of
+//! One walker (`scan`) checks the grammar and records where the parts of
 //! a transaction lie ([`TxSpan`]); the owned [`Transaction`] is built by a
 //! visitor on that walk, and a block's transactions are walked with no
 //! visitor at all, so verifying a block allocates nothing per transaction.

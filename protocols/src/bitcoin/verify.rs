@@ -76,8 +76,14 @@ impl fmt::Display for Verification {
     }
 }
 
-/// Checks `block` against itself.
+/// Checks `block` against itself, with mainnet's proof-of-work limit.
 pub fn verify(block: &Block) -> Verification {
+    verify_within(block, &Target::MAINNET_LIMIT)
+}
+
+/// Checks `block` against itself; its nBits must be within `pow_limit`
+/// (a network's [`pow_limit`](super::wire::Network::pow_limit)).
+pub fn verify_within(block: &Block, pow_limit: &Target) -> Verification {
     Verification {
         hash: block.block_hash(),
         merkle: MerkleCheck {
@@ -85,6 +91,6 @@ pub fn verify(block: &Block) -> Verification {
             computed: merkle_root(block.txids()),
         },
         witness: witness::check(block),
-        pow: block.header().check_pow(),
+        pow: block.header().check_pow_within(pow_limit),
     }
 }

@@ -5,7 +5,7 @@
 
 use super::block::Block;
 use super::hash::{sha256d_parts, Hash256};
-use super::merkle::merkle_root_in_place;
+use super::merkle::{merkle_root_in_place, MerkleRoot};
 use super::tx::Transaction;
 use serde::Serialize;
 use std::fmt;
@@ -86,6 +86,20 @@ impl fmt::Display for WitnessCheck {
 /// Checks `block`'s witness commitment as Bitcoin Core's
 /// `CheckWitnessMalleation` does.
 pub fn check(block: &Block) -> WitnessCheck {
+    check_with_root(block, || {
+        let mut wtxids: Vec<Hash256> = (0..block.tx_count())
+            .filter_map(|i| block.wtxid(i))
+            .collect();
+        merkle_root_in_place(&mut wtxids)
+    })
+}
+
+/// [`check`] with the wtxids' merkle root computed by `root` (asked only
+/// when the coinbase commits to one).
+pub(crate) fn check_with_root(
+    block: &Block,
+    root: impl FnOnce() -> Option<MerkleRoot>,
+) -> WitnessCheck {
     let Some(coinbase) = block.transaction(0) else {
         return WitnessCheck::NoCoinbase;
     };
@@ -100,10 +114,7 @@ pub fn check(block: &Block) -> WitnessCheck {
         Some([item]) if item.len() == 32 => item,
         _ => return WitnessCheck::BadReservedValue,
     };
-    let mut wtxids: Vec<Hash256> = (0..block.tx_count())
-        .filter_map(|i| block.wtxid(i))
-        .collect();
-    let Some(root) = merkle_root_in_place(&mut wtxids) else {
+    let Some(root) = root() else {
         return WitnessCheck::NoCoinbase;
     };
     let computed = sha256d_parts(&[&root.root.0, reserved]);

@@ -4,7 +4,7 @@
 use super::peer::{self, Peer};
 use crate::gcd::pyrepr::py_addr;
 use crate::gcd::{GcdServer, Msg, Pid, ServerEvent};
-use sim::{Ctx, Machine};
+use sim::{Connection, Ctx, Machine};
 use std::net::SocketAddr;
 
 /// What the bully nodes report.
@@ -48,7 +48,13 @@ pub enum Event {
     },
     /// A peer got an OK but no COORDINATOR in time.
     NoCoordinator,
-    /// A peer's probe of its leader went unanswered.
+    /// A peer's leader did not answer its first PROBE: it is taken for a
+    /// course peer, followed, and checked with ELECTION from now on.
+    CourseLeader {
+        /// The leader.
+        leader: Pid,
+    },
+    /// A peer's probe (or check) of its leader went unanswered.
     ProbeFailed {
         /// The leader probed.
         leader: Pid,
@@ -81,6 +87,9 @@ pub fn render(e: &Event) -> String {
         Event::Victory { pid } => format!("Victory by {pid}"),
         Event::Leader { leader } => format!("Leader is now {leader}"),
         Event::NoCoordinator => "no COORDINATOR in time: starting again".to_string(),
+        Event::CourseLeader { leader } => {
+            format!("leader {leader} does not answer PROBE: checking it with ELECTION")
+        }
         Event::ProbeFailed { leader } => format!("PROBE of leader {leader} failed"),
         Event::Feigning { lasts } => format!("feigning failure for {lasts}"),
         Event::Recovered => "recovered from feigned failure".to_string(),
@@ -133,6 +142,12 @@ impl Machine for BullyNode {
     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: peer::Timer) {
         if let BullyNode::Peer(p) = self {
             p.on_timer(ctx, timer);
+        }
+    }
+
+    fn on_connection(&mut self, ctx: &mut Ctx<'_, Self>, peer: SocketAddr, event: Connection) {
+        if let BullyNode::Peer(p) = self {
+            p.on_connection(ctx, peer, event);
         }
     }
 }

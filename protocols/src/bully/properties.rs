@@ -4,9 +4,8 @@
 use super::node::{BullyNode, Event};
 use super::peer::Peer;
 use crate::gcd::Pid;
-use sim::{Latency, NetworkConfig, Simulation, Time};
-use std::cell::Cell;
-use std::rc::Rc;
+use sim::property::StateMonitor;
+use sim::{Kind, Latency, NetworkConfig, Observed, Property, Simulation, Time, Verdict};
 use std::time::Duration;
 
 /// The largest latency the network model produces (a normal distribution is
@@ -43,13 +42,15 @@ fn feign_event(e: &Event) -> bool {
 }
 
 /// Tracks the last disturbance: a fault, a feigned failure or recovery, and
-/// (if `drops` is set) a dropped message.
+/// (if `drops` is set) a dropped message. Fed every observation as it is
+/// made and the counters after every event: O(1) per observation and event.
 struct Disturbances {
     drops: bool,
     faults_seen: u64,
     drops_seen: u64,
-    checked: usize,
     last: Time,
+    /// A disturbance happened since the last [`Disturbances::settle`].
+    fresh: bool,
 }
 
 impl Disturbances {
@@ -58,47 +59,71 @@ impl Disturbances {
             drops,
             faults_seen: 0,
             drops_seen: 0,
-            checked: 0,
             last: Time(0),
+            fresh: false,
         }
     }
 
-    /// Brings the record up to date; true if something happened since the last call.
-    fn update(&mut self, s: &Simulation<BullyNode>, mut on_obs: impl FnMut(&Event, Time)) -> bool {
-        let mut disturbed = false;
+    /// Notes a feigned failure or recovery.
+    fn observe(&mut self, o: &Observed<Event>) {
+        if feign_event(&o.obs) {
+            self.last = o.time;
+            self.fresh = true;
+        }
+    }
+
+    /// Notes faults and drops from the counters; true if anything disturbed
+    /// the run since the last call.
+    fn settle(&mut self, s: &Simulation<BullyNode>) -> bool {
         let c = s.counters();
         if c.faults != self.faults_seen || (self.drops && c.dropped.total() != self.drops_seen) {
             self.faults_seen = c.faults;
             self.drops_seen = c.dropped.total();
             self.last = s.now();
-            disturbed = true;
+            self.fresh = true;
         }
-        for o in &s.observations()[self.checked..] {
-            if feign_event(&o.obs) {
-                self.last = o.time;
-                disturbed = true;
-            }
-            on_obs(&o.obs, o.time);
-        }
-        self.checked = s.observations().len();
-        disturbed
+        std::mem::take(&mut self.fresh)
     }
 }
 
 /// Safety `one-leader`: once an election has completed (anywhere, any
-/// time) and nothing was disturbed (no fault, drop or feigned failure) for `settle`, at most one
-/// live peer considers itself leader, and every live peer connected to it
-/// that names a leader names it.
-pub fn one_leader(settle: Duration) -> impl FnMut(&Simulation<BullyNode>) -> sim::Verdict {
-    let mut record = Disturbances::new(true);
-    let mut elected = false;
-    move |s| {
-        record.update(s, |e, _| elected |= matches!(e, Event::Victory { .. }));
-        let quiet_until = record
+/// time) and nothing was disturbed (no fault, drop or feigned failure) for
+/// `settle`, at most one live peer considers itself leader, and every live
+/// peer connected to it that names a leader names it. Cost: O(peers²) per
+/// event once settled.
+pub fn one_leader(settle: Duration) -> Property<BullyNode> {
+    Property::state(
+        "one-leader",
+        Kind::Always,
+        OneLeader {
+            settle,
+            record: Disturbances::new(true),
+            elected: false,
+        },
+    )
+}
+
+struct OneLeader {
+    settle: Duration,
+    record: Disturbances,
+    elected: bool,
+}
+
+impl StateMonitor<BullyNode> for OneLeader {
+    fn observe(&mut self, o: &Observed<Event>, _: &Simulation<BullyNode>) -> Verdict {
+        self.record.observe(o);
+        self.elected |= matches!(o.obs, Event::Victory { .. });
+        Ok(())
+    }
+
+    fn after_event(&mut self, s: &Simulation<BullyNode>) -> Verdict {
+        self.record.settle(s);
+        let quiet_until = self
+            .record
             .last
             .as_nanos()
-            .saturating_add(settle.as_nanos() as u64);
-        if !elected || s.now().as_nanos() < quiet_until {
+            .saturating_add(self.settle.as_nanos() as u64);
+        if !self.elected || s.now().as_nanos() < quiet_until {
             return Ok(());
         }
         let live = live_peers(s);
@@ -155,32 +180,47 @@ fn agreement(s: &Simulation<BullyNode>) -> Option<Pid> {
 
 /// Liveness `leader-agreement`: after the last fault (or feigned failure),
 /// there comes a moment when every live, connected peer names the highest
-/// live identity as leader. Returns the tracker (a hook that never fails,
-/// to run after every event) and the check due at the deadline.
-pub fn leader_agreement() -> (
-    impl FnMut(&Simulation<BullyNode>) -> sim::Verdict,
-    impl FnMut(&Simulation<BullyNode>) -> sim::Verdict,
-) {
-    let agreed: Rc<Cell<Option<(Time, Pid)>>> = Rc::new(Cell::new(None));
-    let seen = agreed.clone();
-    let mut record = Disturbances::new(false);
-    let track = move |s: &Simulation<BullyNode>| {
-        if record.update(s, |_, _| {}) {
-            seen.set(None);
+/// live identity as leader. Cost: O(peers) per event until agreement.
+pub fn leader_agreement(within: Duration) -> Property<BullyNode> {
+    Property::state(
+        "leader-agreement",
+        Kind::Eventually { within },
+        LeaderAgreement {
+            record: Disturbances::new(false),
+            agreed: None,
+        },
+    )
+}
+
+struct LeaderAgreement {
+    record: Disturbances,
+    /// When and on whom the peers last agreed, since the last disturbance.
+    agreed: Option<(Time, Pid)>,
+}
+
+impl StateMonitor<BullyNode> for LeaderAgreement {
+    fn observe(&mut self, o: &Observed<Event>, _: &Simulation<BullyNode>) -> Verdict {
+        self.record.observe(o);
+        Ok(())
+    }
+
+    fn after_event(&mut self, s: &Simulation<BullyNode>) -> Verdict {
+        if self.record.settle(s) {
+            self.agreed = None;
         }
-        if seen.get().is_none() {
-            if let Some(pid) = agreement(s) {
-                seen.set(Some((s.now(), pid)));
-            }
+        if self.agreed.is_none() {
+            self.agreed = agreement(s).map(|pid| (s.now(), pid));
         }
         Ok(())
-    };
-    let check = move |s: &Simulation<BullyNode>| match agreed.get() {
-        Some(_) => Ok(()),
-        None => Err(format!(
-            "live members never all agreed on the highest live identity; views: {}",
-            views(s)
-        )),
-    };
-    (track, check)
+    }
+
+    fn verdict(&mut self, s: &Simulation<BullyNode>) -> Verdict {
+        match self.agreed {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "live members never all agreed on the highest live identity; views: {}",
+                views(s)
+            )),
+        }
+    }
 }

@@ -20,6 +20,10 @@ pub struct Timing {
     /// The leader is probed at intervals drawn uniformly from this range (0.5–3 s).
     #[serde(default = "probe_every")]
     pub probe_every: sim::DurRange,
+    /// A leader that does not answer PROBE (a course peer) is checked with
+    /// an ELECTION at most this often (default 5 s).
+    #[serde(default = "course_check")]
+    pub course_check: Dur,
 }
 
 fn failure_timeout() -> Dur {
@@ -27,6 +31,9 @@ fn failure_timeout() -> Dur {
 }
 fn coordinator_timeout() -> Dur {
     Dur::secs(4)
+}
+fn course_check() -> Dur {
+    Dur::secs(5)
 }
 fn probe_every() -> sim::DurRange {
     sim::DurRange {
@@ -41,6 +48,7 @@ impl Default for Timing {
             failure_timeout: failure_timeout(),
             coordinator_timeout: coordinator_timeout(),
             probe_every: probe_every(),
+            course_check: course_check(),
         }
     }
 }

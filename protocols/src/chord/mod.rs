@@ -181,5 +181,19 @@ impl Protocol for ChordProtocol {
     fn scenarios(&self) -> &'static [sim::NamedScenario] {
         crate::named::named("chord")
     }
+    /// A live run is done when the querying node found every key.
+    fn done(&self, p: &ScenarioParams, _nodes: usize) -> sim::protocol::DoneFn<Event> {
+        let want = match (&p.query_at, p.items()) {
+            (Some(_), Ok(items)) if !items.is_empty() => items.len(),
+            _ => return Box::new(|_| false),
+        };
+        let mut found = std::collections::BTreeSet::new();
+        Box::new(move |e| {
+            if let Event::Found { key, .. } = e {
+                found.insert(key.clone());
+            }
+            found.len() >= want
+        })
+    }
 }
 

@@ -107,6 +107,10 @@ pub struct ChordNode {
     next_op: u64,
     /// The predecessor whose range was last pulled.
     pulled_for: Option<Peer>,
+    /// Inside [`ChordNode::next_from_backlog`].
+    draining: bool,
+    /// The successors the owned keys were last pushed to.
+    replicated_to: Vec<Peer>,
     stats: Stats,
 }
 
@@ -129,6 +133,8 @@ impl ChordNode {
             backlog: VecDeque::new(),
             next_op: 0,
             pulled_for: None,
+            draining: false,
+            replicated_to: Vec::new(),
             stats: Stats::default(),
         }
     }
@@ -392,13 +398,21 @@ impl ChordNode {
         self.next_from_backlog(ctx);
     }
 
+    /// Starts queued operations while the window has room. An operation
+    /// may finish at once (this node owns its key) and call back here: the
+    /// flag keeps that a loop, not a recursion as deep as the backlog.
     fn next_from_backlog(&mut self, ctx: &mut Ctx<'_, Self>) {
+        if self.draining {
+            return;
+        }
+        self.draining = true;
         while self.ops.len() < self.work.window.max(1) {
             let Some(op) = self.backlog.pop_front() else {
-                return;
+                break;
             };
             self.launch(ctx, op);
         }
+        self.draining = false;
     }
 
     // ----- serving data requests -----
@@ -553,19 +567,42 @@ impl ChordNode {
             }
             NodeTimer::Replicate => {
                 ctx.set_timer(self.work.replicate_every, Timer::Node(NodeTimer::Replicate));
-                let r = self.overlay.routing();
-                let me = r.me();
-                if let Some(pred) = r.pred() {
-                    let owned = self.store.range_all(pred.id(), me.id());
-                    if !owned.is_empty() {
-                        self.replicate(ctx, owned);
-                    }
-                    self.pulled_for = Some(pred);
-                    self.pull_all(ctx, pred.id());
-                }
+                self.anti_entropy(ctx);
             }
             NodeTimer::Leave => self.leave(ctx),
         }
+    }
+
+    /// Pushes the keys this node owns to successors that joined its list
+    /// since the last push (a new successor has none of them), and pulls
+    /// its range again when its predecessor changed. Unchanged
+    /// neighbourhoods cost nothing.
+    fn anti_entropy(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let r = self.overlay.routing();
+        let me = r.me();
+        let Some(pred) = r.pred() else {
+            return;
+        };
+        let keep = self.overlay.config().r.saturating_sub(1);
+        let succs: Vec<Peer> = r.succs().iter().take(keep).copied().collect();
+        let fresh: Vec<Peer> = succs
+            .iter()
+            .filter(|s| !self.replicated_to.contains(s))
+            .copied()
+            .collect();
+        if !fresh.is_empty() {
+            let owned = self.store.range_all(pred.id(), me.id());
+            for s in &fresh {
+                for chunk in owned.chunks(BATCH) {
+                    let req = DataReq::Store {
+                        items: chunk.to_vec(),
+                    };
+                    self.data_call(ctx, s.addr(), req, DataTag::Oneway);
+                }
+            }
+        }
+        self.replicated_to = succs;
+        self.maybe_pull(ctx);
     }
 
     /// Leaves voluntarily: hands every key to the successor, then the

@@ -88,7 +88,7 @@ impl RateGraph {
         for q in quotes {
             let a = g.node(q.market.base);
             let b = g.node(q.market.quote);
-            let ln = q.rate.ln();
+            let ln = libm::log(q.rate);
             g.graph.add_edge(
                 a,
                 b,

@@ -21,6 +21,21 @@ pub enum Rejection {
     Unexpected(&'static str),
     /// The node cannot subscribe from its address (not IPv4).
     CannotSubscribe(SocketAddr),
+    /// Quotes from an address other than the provider subscribed to
+    /// (ignored unless the subscriber accepts quotes from anyone).
+    ForeignSource {
+        /// Where the datagram came from.
+        from: SocketAddr,
+        /// The provider subscribed to.
+        provider: SocketAddr,
+    },
+    /// A new subscription over one of the provider's limits.
+    SubscriptionRefused {
+        /// The address it would have registered.
+        subscriber: SocketAddr,
+        /// Which limit.
+        limit: &'static str,
+    },
 }
 
 impl Rejection {
@@ -30,6 +45,8 @@ impl Rejection {
             Rejection::FutureTimestamp { .. } => "future-timestamp",
             Rejection::Unexpected(_) => "unexpected-message",
             Rejection::CannotSubscribe(_) => "cannot-subscribe",
+            Rejection::ForeignSource { .. } => "foreign-source",
+            Rejection::SubscriptionRefused { .. } => "subscription-refused",
         }
     }
 }
@@ -49,6 +66,13 @@ impl std::fmt::Display for Rejection {
             Rejection::Unexpected(what) => write!(f, "unexpected {what}"),
             Rejection::CannotSubscribe(me) => {
                 write!(f, "cannot subscribe from {me}: only IPv4 addresses fit")
+            }
+            Rejection::ForeignSource { from, provider } => write!(
+                f,
+                "quotes from {from}, not from the provider {provider}, ignored"
+            ),
+            Rejection::SubscriptionRefused { subscriber, limit } => {
+                write!(f, "subscription for {subscriber} refused: {limit}")
             }
         }
     }

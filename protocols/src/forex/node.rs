@@ -56,10 +56,10 @@ impl Machine for ForexNode {
         }
     }
 
-    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, _from: SocketAddr, msg: Msg) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: Msg) {
         match self {
-            ForexNode::Provider(p) => p.on_message(ctx, msg),
-            ForexNode::Subscriber(s) => s.on_message(ctx, msg),
+            ForexNode::Provider(p) => p.on_message(ctx, from, msg),
+            ForexNode::Subscriber(s) => s.on_message(ctx, from, msg),
         }
     }
 

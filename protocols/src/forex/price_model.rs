@@ -68,7 +68,7 @@ pub struct PriceModel {
 pub fn gauss(rng: &mut impl Rng, mean: f64, std_dev: f64) -> f64 {
     let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
     let u2: f64 = rng.random::<f64>();
-    mean + std_dev * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    mean + std_dev * (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
 }
 
 fn round5(x: f64) -> f64 {

@@ -239,7 +239,7 @@ impl StateMonitor<ForexNode> for Completeness {
                     "{}: missed the arbitrage {} (gain {})",
                     where_(s, *node),
                     path.join(" → "),
-                    (-found.weight).exp()
+                    libm::exp(-found.weight)
                 ));
             }
         }

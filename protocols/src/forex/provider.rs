@@ -11,6 +11,43 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// Where a provider sends the quotes of a subscription.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Register {
+    /// To the subscription datagram's own source address (the default): a
+    /// forged subscription can only make the provider publish to the
+    /// forger, and a subscriber behind a NAT is reached through it.
+    #[default]
+    Source,
+    /// To the address written in the subscription (the course's protocol;
+    /// anyone can then point the provider at a third party: a reflection
+    /// amplifier on a public address). Only for trusted networks.
+    Named,
+}
+
+/// How many subscriptions a provider takes. A renewal of a lease it holds
+/// is always taken; a new subscription over a limit is refused (and
+/// observed as a [`Rejection::SubscriptionRefused`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubscriptionLimits {
+    /// Most subscribers at once (default 1024).
+    pub max_subscribers: usize,
+    /// Most subscribers at once on one IP address (default 16).
+    pub per_host: usize,
+    /// New subscriptions per second, with bursts of as many (default 64).
+    pub new_per_second: u32,
+}
+
+impl Default for SubscriptionLimits {
+    fn default() -> Self {
+        SubscriptionLimits {
+            max_subscribers: 1024,
+            per_host: 16,
+            new_per_second: 64,
+        }
+    }
+}
+
 /// How a provider behaves.
 #[derive(Clone, Debug)]
 pub struct ProviderConfig {
@@ -20,6 +57,10 @@ pub struct ProviderConfig {
     pub lease: Duration,
     /// Time between datagrams.
     pub publish_every: Duration,
+    /// Where quotes of a subscription go.
+    pub register: Register,
+    /// How many subscriptions it takes.
+    pub limits: SubscriptionLimits,
 }
 
 impl Default for ProviderConfig {
@@ -28,6 +69,8 @@ impl Default for ProviderConfig {
             layout: Layout::A,
             lease: Duration::from_secs(600),
             publish_every: Duration::from_secs(1),
+            register: Register::default(),
+            limits: SubscriptionLimits::default(),
         }
     }
 }
@@ -40,6 +83,10 @@ pub struct Provider {
     /// Subscriber → when its lease was last (re)started.
     leases: BTreeMap<SocketAddr, Time>,
     publishing: bool,
+    /// Rate limit of new subscriptions: credit in nanoseconds (each new
+    /// subscription costs one interval), as of `credit_at`.
+    credit_ns: u64,
+    credit_at: Time,
 }
 
 impl Provider {
@@ -50,6 +97,8 @@ impl Provider {
             config,
             leases: BTreeMap::new(),
             publishing: false,
+            credit_ns: u64::MAX,
+            credit_at: Time::ZERO,
         }
     }
 
@@ -58,7 +107,7 @@ impl Provider {
         self.leases.contains_key(subscriber)
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, msg: Msg) {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, from: SocketAddr, msg: Msg) {
         match msg {
             Msg::Subscribe(addr) if addr.ip().is_unspecified() || addr.port() == 0 => {
                 ctx.observe(Event::Rejected {
@@ -66,8 +115,19 @@ impl Provider {
                 })
             }
             Msg::Subscribe(addr) => {
-                let subscriber = SocketAddr::V4(addr);
+                let subscriber = match self.config.register {
+                    Register::Source => from,
+                    Register::Named => SocketAddr::V4(addr),
+                };
                 let now = ctx.now();
+                let held = self.leases.contains_key(&subscriber);
+                if !held {
+                    if let Err(limit) = self.admit(subscriber, now) {
+                        return ctx.observe(Event::Rejected {
+                            reason: Rejection::SubscriptionRefused { subscriber, limit },
+                        });
+                    }
+                }
                 let renewal = self
                     .leases
                     .insert(subscriber, now)
@@ -85,6 +145,36 @@ impl Provider {
                 reason: Rejection::Unexpected("quotes sent to a provider"),
             }),
         }
+    }
+
+    /// Whether a new subscription for `subscriber` fits the limits (and, if
+    /// so, takes its share of the rate); the error names the limit.
+    fn admit(&mut self, subscriber: SocketAddr, now: Time) -> Result<(), &'static str> {
+        let limits = self.config.limits;
+        if self.leases.len() >= limits.max_subscribers {
+            return Err("the provider has its most subscribers");
+        }
+        let same_host = self
+            .leases
+            .keys()
+            .filter(|a| a.ip() == subscriber.ip())
+            .count();
+        if same_host >= limits.per_host {
+            return Err("its host has its most subscriptions");
+        }
+        let interval = 1_000_000_000 / u64::from(limits.new_per_second.max(1));
+        let burst = interval.saturating_mul(u64::from(limits.new_per_second.max(1)));
+        let elapsed = (now - self.credit_at).as_nanos();
+        self.credit_ns = self
+            .credit_ns
+            .saturating_add(u64::try_from(elapsed).unwrap_or(u64::MAX))
+            .min(burst);
+        self.credit_at = now;
+        if self.credit_ns < interval {
+            return Err("too many new subscriptions per second");
+        }
+        self.credit_ns -= interval;
+        Ok(())
     }
 
     pub(super) fn on_publish(&mut self, ctx: &mut Ctx<'_, ForexNode>) {

@@ -49,6 +49,11 @@ pub struct SubscriberConfig {
     pub future_limit: Duration,
     /// A planted bug, or none.
     pub bug: Bug,
+    /// Take quotes from any source address, not only from `provider` (for a
+    /// provider behind a NAT or with several addresses). Off by default: a
+    /// forged datagram from elsewhere is rejected as
+    /// [`Rejection::ForeignSource`].
+    pub quotes_from_any: bool,
 }
 
 impl SubscriberConfig {
@@ -62,6 +67,7 @@ impl SubscriberConfig {
             tolerance: 1e-9,
             future_limit: Duration::from_secs(60),
             bug: Bug::None,
+            quotes_from_any: false,
         }
     }
 }
@@ -174,8 +180,12 @@ impl Subscriber {
         ctx.observe(Event::Rejected { reason });
     }
 
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, msg: Msg) {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, ForexNode>, from: SocketAddr, msg: Msg) {
+        let provider = self.config.provider;
         match msg {
+            Msg::Quotes(_) if from != provider && !self.config.quotes_from_any => {
+                self.reject(ctx, Rejection::ForeignSource { from, provider })
+            }
             Msg::Quotes(quotes) => self.on_quotes(ctx, quotes),
             Msg::Subscribe(_) => self.reject(
                 ctx,

@@ -2,19 +2,16 @@
 //! time, with the clocks set by the test.
 
 use super::*;
-use rand::SeedableRng;
-use sim::{Context, Ctx, Effect, Machine, NodeRng, Time, WallTime};
+use sim::Time;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 const EPOCH_US: i64 = 1_700_000_000_000_000;
 
+/// A forex node driven through `sim::testing::Harness`, one entry point at
+/// a time, with what each call did returned as an [`Out`].
 struct Harness {
-    node: ForexNode,
-    me: SocketAddr,
-    rng: NodeRng,
-    now: Time,
-    skew_us: i64,
+    h: sim::testing::Harness<ForexNode>,
 }
 
 /// What one entry point did.
@@ -28,55 +25,60 @@ struct Out {
 impl Harness {
     fn new(node: ForexNode, me: SocketAddr) -> Self {
         Harness {
-            node,
-            me,
-            rng: NodeRng::seed_from_u64(1),
-            now: Time::ZERO,
-            skew_us: 0,
+            h: sim::testing::Harness::at(node, me, 1),
         }
     }
 
     fn wall_us(&self) -> i64 {
-        EPOCH_US + (self.now.as_nanos() / 1000) as i64 + self.skew_us
+        self.h.wall_clock().as_micros()
     }
 
-    fn call(&mut self, f: impl FnOnce(&mut ForexNode, &mut Ctx<'_, ForexNode>)) -> Out {
-        let mut effects = Vec::new();
-        let wall = WallTime::from_micros(self.wall_us());
-        let mut ctx = Context::new(self.now, wall, self.me, &mut self.rng, &mut effects);
-        f(&mut self.node, &mut ctx);
-        let mut out = Out::default();
-        for e in effects {
-            match e {
-                Effect::Send { to, msg } => out.sent.push((to, msg)),
-                Effect::SetTimer { after, timer, .. } => out.timers.push((after, timer)),
-                Effect::Observe(ev) => out.events.push(ev),
-                Effect::CancelTimer(_) | Effect::Close(_) => {}
-            }
+    fn out(&mut self) -> Out {
+        Out {
+            sent: self.h.take_sent(),
+            timers: self.h.take_timers_set(),
+            events: self.h.take_observations(),
         }
-        out
     }
 
     fn at(&mut self, secs: f64) -> &mut Self {
-        self.now = Time::from_duration(Duration::from_secs_f64(secs));
+        self.h
+            .set_time(Time::from_duration(Duration::from_secs_f64(secs)));
+        self
+    }
+
+    fn skew_us(&mut self, skew_us: i64) -> &mut Self {
+        self.h.set_wall_skew(skew_us * 1000);
         self
     }
 
     fn start(&mut self) -> Out {
-        self.call(|n, ctx| n.on_start(ctx))
+        self.h.start();
+        self.out()
     }
 
+    /// Delivers `msg` from where it would come: a subscription from the
+    /// address it names, quotes from the provider.
     fn deliver(&mut self, msg: Msg) -> Out {
-        let from = SocketAddr::from(([10, 9, 9, 9], 1234));
-        self.call(|n, ctx| n.on_message(ctx, from, msg))
+        let from = match &msg {
+            Msg::Subscribe(a) => SocketAddr::V4(*a),
+            Msg::Quotes(_) => provider_addr(),
+        };
+        self.deliver_from(from, msg)
+    }
+
+    fn deliver_from(&mut self, from: SocketAddr, msg: Msg) -> Out {
+        self.h.deliver(from, msg);
+        self.out()
     }
 
     fn fire(&mut self, timer: ForexTimer) -> Out {
-        self.call(|n, ctx| n.on_timer(ctx, timer))
+        self.h.fire(timer);
+        self.out()
     }
 
     fn subscriber(&self) -> &Subscriber {
-        self.node.as_subscriber().unwrap()
+        self.h.machine().as_subscriber().unwrap()
     }
 }
 
@@ -207,7 +209,7 @@ fn quotes_expire_after_1_5_seconds_by_the_subscribers_clock() {
     };
     for (skew_us, stale) in [(0, false), (1_000_000, true)] {
         let mut h = subscriber(Bug::None);
-        h.at(10.6).skew_us = skew_us;
+        h.at(10.6).skew_us(skew_us);
         let out = h.deliver(Msg::Quotes(vec![priced]));
         let removed = out
             .events
@@ -331,4 +333,115 @@ fn leases_expire_unless_renewed_and_publishing_stops() {
     assert!(out.events.contains(&Event::NoSubscribers));
     // A new subscription starts publishing again at once.
     assert_eq!(p.at(40.0).deliver(Msg::Subscribe(a)).sent.len(), 1);
+}
+
+fn rejected(out: &Out) -> Vec<&'static str> {
+    out.events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Rejected { reason } => Some(reason.kind()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_forged_quote_from_another_port_is_ignored() {
+    let mut h = subscriber(Bug::None);
+    h.start();
+    // The forgery: USD/USD at 2.0 (an "arbitrage" of its own), from
+    // the provider's host but another port.
+    let forged = Quote {
+        market: Market::new(Currency::USD, Currency::USD),
+        rate: 2.0,
+        timestamp_us: h.wall_us() as u64,
+    };
+    let forger = SocketAddr::from(([10, 0, 0, 1], 50999));
+    let out = h.deliver_from(forger, Msg::Quotes(vec![forged]));
+    assert_eq!(rejected(&out), ["foreign-source"]);
+    assert!(accepted(&out).is_empty() && arbitrage(&out).is_none());
+    assert!(h.subscriber().fresh_quotes().is_empty());
+    assert_eq!(h.subscriber().counters().rejected["foreign-source"], 1);
+    // The real provider's quotes are taken.
+    let out = h.deliver(Msg::Quotes(vec![quote(&h, EUR_USD, 1.1, 0.0)]));
+    assert_eq!(accepted(&out), [true]);
+    // Relaxed (NAT): anyone's quotes are taken.
+    let mut config = SubscriberConfig::new(provider_addr(), Duration::from_secs(600));
+    config.quotes_from_any = true;
+    let mut h = Harness::new(
+        ForexNode::Subscriber(Subscriber::new(config)),
+        SocketAddr::from(([10, 0, 0, 2], 50404)),
+    );
+    let out = h.deliver_from(forger, Msg::Quotes(vec![quote(&h, EUR_USD, 1.1, 0.0)]));
+    assert_eq!(accepted(&out), [true]);
+}
+
+#[test]
+fn a_subscription_is_registered_at_its_source_not_at_the_address_it_names() {
+    let mut p = provider(600);
+    let victim = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 7), 53);
+    let sender = SocketAddr::from(([10, 0, 0, 9], 4000));
+    let out = p.deliver_from(sender, Msg::Subscribe(victim));
+    assert_eq!(out.sent.len(), 1);
+    assert_eq!(
+        out.sent[0].0, sender,
+        "quotes go to the sender, never to the victim"
+    );
+    // Told otherwise (the course's protocol), the named address is used.
+    let config = ProviderConfig {
+        register: Register::Named,
+        ..ProviderConfig::default()
+    };
+    let mut p = Harness::new(ForexNode::Provider(Provider::new(config)), provider_addr());
+    let out = p.deliver_from(sender, Msg::Subscribe(victim));
+    assert_eq!(out.sent[0].0, SocketAddr::V4(victim));
+}
+
+fn subscribed(out: &Out) -> usize {
+    out.events
+        .iter()
+        .filter(|e| matches!(e, Event::Subscribed { .. }))
+        .count()
+}
+
+#[test]
+fn a_subscription_flood_is_capped() {
+    let limits = SubscriptionLimits::default();
+    // The flood: 4,000 datagrams in a second from one host, each
+    // from another port.
+    let mut p = provider(600);
+    let mut registered = 0;
+    for port in 0..4000u16 {
+        let from = SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 9), 10_000 + port);
+        p.at(f64::from(port) / 4000.0);
+        registered += subscribed(&p.deliver(Msg::Subscribe(from)));
+    }
+    assert_eq!(
+        registered, limits.per_host,
+        "one host gets at most per_host"
+    );
+    // From 4,000 hosts in a second: the rate limit (a burst of one second's worth).
+    let mut p = provider(600);
+    let mut registered = 0;
+    for i in 0..4000u32 {
+        let [_, b, c, d] = (i + 1).to_be_bytes();
+        let from = SocketAddrV4::new(Ipv4Addr::new(10, b, c, d), 4000);
+        p.at(f64::from(i) / 4000.0);
+        registered += subscribed(&p.deliver(Msg::Subscribe(from)));
+    }
+    let rate = limits.new_per_second as usize;
+    assert!((rate..=2 * rate).contains(&registered), "{registered}");
+    // Over minutes, the total: never more than max_subscribers.
+    let mut p = provider(600);
+    let mut registered = 0;
+    for i in 0..3000u32 {
+        let [_, b, c, d] = (i + 1).to_be_bytes();
+        let from = SocketAddrV4::new(Ipv4Addr::new(10, b, c, d), 4000);
+        p.at(f64::from(i) * 0.05);
+        registered += subscribed(&p.deliver(Msg::Subscribe(from)));
+    }
+    assert_eq!(registered, limits.max_subscribers);
+    // A renewal is never refused.
+    let first = SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 1), 4000);
+    assert_eq!(subscribed(&p.at(150.0).deliver(Msg::Subscribe(first))), 1);
 }

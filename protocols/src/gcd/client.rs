@@ -40,6 +40,8 @@ pub enum Action {
     Send(SocketAddr, Msg),
     /// Start the timeout of a step.
     Wait(Step, Duration),
+    /// Cancel the timeout of a step (it was answered, or refused).
+    Cancel(Step),
     /// Report.
     Report(Event),
 }
@@ -71,9 +73,12 @@ impl Lab1Client {
         match (&self.stage, msg) {
             (Stage::Joining, Msg::GroupList(group)) if from == self.gcd => {
                 self.group = group;
-                let mut out = vec![Action::Report(Event::Listed {
-                    members: self.group.clone(),
-                })];
+                let mut out = vec![
+                    Action::Cancel(0),
+                    Action::Report(Event::Listed {
+                        members: self.group.clone(),
+                    }),
+                ];
                 out.extend(self.greet(0));
                 out
             }
@@ -82,6 +87,10 @@ impl Lab1Client {
                 let text = match reply {
                     Msg::HelloReply(text) => Ok(text),
                     Msg::Text(text) => Err(format!("unexpected reply: {text}")),
+                    Msg::Raw(raw) => Err(format!(
+                        "unexpected reply: {}",
+                        String::from_utf8_lossy(&raw).trim_end()
+                    )),
                     other => Err(format!("unexpected reply: {}", other.kind())),
                 };
                 self.finish_member(i, text)
@@ -118,6 +127,7 @@ impl Lab1Client {
             Stage::Joining if peer == self.gcd => {
                 self.stage = Stage::Done;
                 vec![
+                    Action::Cancel(0),
                     Action::Report(Event::JoinFailed { gcd: self.gcd }),
                     Action::Report(Event::Finished {
                         replies: 0,
@@ -137,10 +147,13 @@ impl Lab1Client {
             Ok(_) => self.replies += 1,
             Err(_) => self.failures += 1,
         }
-        let mut out = vec![Action::Report(Event::Greeted {
-            member: self.group[i],
-            reply,
-        })];
+        let mut out = vec![
+            Action::Cancel(i + 1),
+            Action::Report(Event::Greeted {
+                member: self.group[i],
+                reply,
+            }),
+        ];
         out.extend(self.greet(i + 1));
         out
     }

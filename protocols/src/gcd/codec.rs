@@ -66,6 +66,9 @@ impl CourseCodec {
     }
 }
 
+/// The largest course message a live reader accepts.
+pub const COURSE_MAX_FRAME: usize = 64 << 10;
+
 impl Codec for CourseCodec {
     type Msg = Msg;
 
@@ -75,14 +78,23 @@ impl Codec for CourseCodec {
     fn decode(&self, bytes: &[u8]) -> Result<Msg, CodecError> {
         self.inner().decode(bytes)
     }
+    /// Course messages are tiny: a live reader holds at most 64 KiB of a
+    /// frame per connection (the encodings' own limits are larger).
     fn max_frame_len(&self) -> usize {
-        self.inner().max_frame_len()
+        self.inner().max_frame_len().min(COURSE_MAX_FRAME)
     }
     fn encode_frame(&self, msg: &Msg, out: &mut Vec<u8>) -> Result<(), CodecError> {
         self.inner().encode_frame(msg, out)
     }
     fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
         self.inner().frame_len(buf)
+    }
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        self.inner().frame_len_resume(buf, scanned)
     }
     fn decode_frame(&self, frame: &[u8]) -> Result<Msg, CodecError> {
         self.inner().decode_frame(frame)

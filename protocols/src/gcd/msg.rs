@@ -2,9 +2,9 @@
 //! the Lab 1 greeting, and the bully peer messages. One type for all of
 //! them, because a bully node talks to the GCD and its peers on one socket.
 //!
-//! Each variant mirrors a Python value the course puts on the wire (see
-//! [`super::wire`]), so a codec only has to map names through a
-//! [`super::Profile`] and values to bytes.
+//! Each variant mirrors a Python value the course puts on the wire; the one
+//! mapping to and from those values, per [`super::Profile`], is
+//! [`super::python`], and the wire codecs only turn values into bytes.
 
 use super::Pid;
 use std::collections::BTreeMap;
@@ -40,6 +40,10 @@ pub enum Msg {
     Members(Members),
     /// A bare text reply: a GCD validation error or "Unexpected message".
     Text(String),
+    /// Raw bytes that are not a pickle (on streams: one line). The course's
+    /// GCD and members answer such input with the raw, unpickled line
+    /// `Expected a pickled message, got b'...'`.
+    Raw(Vec<u8>),
     /// Lab 1 greeting: the bare name (`'HELLO'`).
     Hello,
     /// A member's answer to HELLO: `('OK', 'Happy to meet you, ...')`.
@@ -50,8 +54,9 @@ pub enum Msg {
     Ok(Members),
     /// Bully: the winner's announcement, with its members.
     Coordinator {
-        /// The winner.
-        leader: Pid,
+        /// The winner; `None` when the dialect does not say (f19: the
+        /// receiver infers it, see [`crate::bully::Peer`]).
+        leader: Option<Pid>,
         /// The winner's members.
         members: Members,
     },
@@ -70,6 +75,7 @@ impl Msg {
             Msg::Join(_) => "join",
             Msg::Members(_) => "members",
             Msg::Text(_) => "text",
+            Msg::Raw(_) => "raw bytes",
             Msg::Hello => "hello",
             Msg::HelloReply(_) => "hello reply",
             Msg::Election(_) => "election",

@@ -110,9 +110,8 @@ impl GcdNode {
         for a in actions {
             match a {
                 Action::Send(to, msg) => ctx.send(to, msg),
-                Action::Wait(step, after) => {
-                    ctx.set_timer(after, step);
-                }
+                Action::Wait(step, after) => ctx.set_timer(after, step),
+                Action::Cancel(step) => ctx.cancel_timer(step),
                 Action::Report(e) => ctx.observe(e),
             }
         }

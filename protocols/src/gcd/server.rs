@@ -1,6 +1,7 @@
 //! The group coordinator daemon (GCD): answers Lab 1 joins with its fixed
 //! member list, and keeps the Lab 2 registry of identities and addresses.
 
+use super::pyrepr::not_a_pickle;
 use super::{JoinRequest, Members, Msg, Pid};
 use std::net::{IpAddr, SocketAddr};
 
@@ -79,6 +80,11 @@ impl GcdServer {
                 }
                 Err(reason) => refuse(reason),
             },
+            Msg::Raw(raw) => {
+                let reply = not_a_pickle(&raw);
+                let reason = String::from_utf8_lossy(&reply).trim_end().to_string();
+                (Msg::Raw(reply), ServerEvent::Refused { reason })
+            }
             other => refuse(format!("Unexpected message: {}", other.kind())),
         }
     }
@@ -234,6 +240,20 @@ mod tests {
             panic!("{event:?}")
         };
         assert_eq!(replaced.len(), 2);
+    }
+
+    #[test]
+    fn input_that_is_no_pickle_gets_the_raw_expected_a_pickled_message_line() {
+        let mut gcd = GcdServer::default();
+        let (reply, event) = gcd.handle(Msg::Raw(b"hello\n".to_vec()));
+        let expected = b"Expected a pickled message, got b'hello\\n'\n".to_vec();
+        assert_eq!(reply, Msg::Raw(expected.clone()));
+        assert!(matches!(event, ServerEvent::Refused { reason } if reason.starts_with("Expected")));
+        let from = a("127.0.0.1:4000");
+        assert_eq!(
+            crate::gcd::member::answer(from, &Msg::Raw(b"hello\n".to_vec())),
+            Msg::Raw(expected)
+        );
     }
 
     #[test]

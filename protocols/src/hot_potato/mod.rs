@@ -23,10 +23,12 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioParams {
-    /// Tokens each node starts (K).
+    /// Tokens each node starts (K); all nodes together start at most
+    /// [`MAX_TOKENS`] (N·K, every one an event pending from the start).
     #[serde(default = "default_tokens")]
     pub tokens: u32,
-    /// Hops each token makes (H).
+    /// Hops each token makes (H); a run makes N·K·(H+1) deliveries, at most
+    /// [`MAX_DELIVERIES`] (a simulated run also stops at its event budget).
     #[serde(default = "default_hops")]
     pub hops: u32,
     /// How long after the last fault every surviving token must have retired.
@@ -42,6 +44,32 @@ fn default_hops() -> u32 {
 }
 fn default_within() -> sim::Dur {
     sim::Dur::secs(30)
+}
+
+/// Most tokens a run starts (nodes × tokens): each is a pending event from
+/// the first instant, so this bounds the queue (about 1 GB at the bound).
+pub const MAX_TOKENS: u64 = 10_000_000;
+/// Most deliveries a workload may ask for (N·K·(H+1)).
+pub const MAX_DELIVERIES: u64 = 100_000_000_000_000;
+
+/// Checks a workload of `nodes` nodes starting `tokens` tokens each for
+/// `hops` hops against [`MAX_TOKENS`] and [`MAX_DELIVERIES`]; the error names
+/// the parameter and the limit.
+pub fn check_workload(nodes: usize, tokens: u32, hops: u32) -> Result<(), String> {
+    let started = (nodes as u64).saturating_mul(u64::from(tokens));
+    if started > MAX_TOKENS {
+        return Err(format!(
+            "params.tokens: {nodes} nodes x {tokens} tokens = {started} tokens, at most {MAX_TOKENS} are allowed"
+        ));
+    }
+    let deliveries = started.saturating_mul(u64::from(hops) + 1);
+    if deliveries > MAX_DELIVERIES {
+        return Err(format!(
+            "params.hops: {started} tokens x {} deliveries each = {deliveries} deliveries, at most {MAX_DELIVERIES} are allowed",
+            u64::from(hops) + 1
+        ));
+    }
+    Ok(())
 }
 
 /// Nodes in a hot-potato scenario that does not say.
@@ -73,6 +101,7 @@ impl Protocol for HotPotatoProtocol {
             n @ 0..=1 => return Err(format!("nodes: hot-potato needs at least 2 nodes, got {n}")),
             n => n,
         };
+        check_workload(nodes, p.tokens, p.hops)?;
         let (tokens, hops) = (p.tokens, p.hops);
         Ok((0..nodes)
             .map(|i| {

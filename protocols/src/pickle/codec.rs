@@ -82,7 +82,7 @@
 use super::decode::{decode_with, Limits};
 use super::encode::encode_into;
 use super::error::Error;
-use super::frame::frame_len_with;
+use super::frame::frame_len_resume;
 use super::value::Value;
 use sim::{Codec, CodecError};
 use std::marker::PhantomData;
@@ -107,6 +107,14 @@ pub trait FromPickle: Sized {
         Err(Error::NotPickle {
             text: text.to_owned(),
         })
+    }
+
+    /// The message for raw non-pickle bytes (one line on streams). By
+    /// default [`FromPickle::from_text_reply`] of the bytes as text; a type
+    /// that must answer the exact bytes (as the course's GCD quotes them)
+    /// overrides this.
+    fn from_raw(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_text_reply(&String::from_utf8_lossy(bytes))
     }
 }
 
@@ -168,7 +176,7 @@ impl<M: ToPickle + FromPickle> Codec for PickleCodec<M> {
     fn decode(&self, bytes: &[u8]) -> Result<M, CodecError> {
         let decoded = match decode_with(bytes, &self.limits) {
             Ok(value) => M::from_pickle(&value),
-            Err(Error::NotPickle { .. }) => M::from_text_reply(&String::from_utf8_lossy(bytes)),
+            Err(Error::NotPickle { .. }) => M::from_raw(bytes),
             Err(e) => Err(e),
         };
         decoded.map_err(codec_error)
@@ -193,10 +201,26 @@ impl<M: ToPickle + FromPickle> Codec for PickleCodec<M> {
     }
 
     fn frame_len(&self, buf: &[u8]) -> Result<Option<usize>, CodecError> {
-        match frame_len_with(buf, &self.limits) {
+        self.frame_len_resume(buf, &mut 0)
+    }
+
+    fn frame_len_resume(
+        &self,
+        buf: &[u8],
+        scanned: &mut usize,
+    ) -> Result<Option<usize>, CodecError> {
+        match frame_len_resume(buf, &self.limits, scanned) {
             Err(Error::NotPickle { .. }) => {
+                // A text line (the course's error replies): resume the
+                // search for its end where the last one stopped.
                 let max = self.limits.max_message;
-                match buf.iter().take(max).position(|&b| b == b'\n') {
+                let from = (*scanned).min(buf.len());
+                let found = buf[from..]
+                    .iter()
+                    .take(max.saturating_sub(from))
+                    .position(|&b| b == b'\n');
+                *scanned = buf.len();
+                match found.map(|i| i + from) {
                     Some(i) => Ok(Some(i + 1)),
                     None if buf.len() >= max => Err(CodecError::TooLarge {
                         claimed: buf.len() as u64 + 1,

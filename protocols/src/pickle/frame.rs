@@ -20,13 +20,25 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, Error> {
 
 /// [`frame_len`] with explicit limits (only `max_message` applies).
 pub fn frame_len_with(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Error> {
+    frame_len_resume(buf, limits, &mut 0)
+}
+
+/// [`frame_len_with`] resuming a scan of a growing buffer: `scanned` is 0
+/// for a new pickle and, when more bytes are needed, is left at the first
+/// opcode not yet complete, where the next call (on the same bytes plus
+/// more) starts; every byte is walked once however the pickle is cut.
+pub fn frame_len_resume(
+    buf: &[u8],
+    limits: &Limits,
+    scanned: &mut usize,
+) -> Result<Option<usize>, Error> {
     match buf.first() {
         None => return Ok(None),
         Some(&PROTO) => {}
         Some(_) => return Err(Error::not_pickle(buf)),
     }
     let max = limits.max_message;
-    let mut pos = 0;
+    let mut pos = (*scanned).min(buf.len());
     loop {
         match next_op(buf, pos, max)? {
             Step::NeedMore { needed } if needed > max => {
@@ -36,7 +48,10 @@ pub fn frame_len_with(buf: &[u8], limits: &Limits) -> Result<Option<usize>, Erro
                     max: max as u64,
                 })
             }
-            Step::NeedMore { .. } => return Ok(None),
+            Step::NeedMore { .. } => {
+                *scanned = pos;
+                return Ok(None);
+            }
             Step::Op(op) if op.code == STOP => return Ok(Some(op.end)),
             Step::Op(op) => {
                 if op.code == PROTO {
@@ -57,5 +72,38 @@ pub(crate) fn check_protocol(version: u8, offset: usize) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::UnsupportedProtocol { version, offset })
+    }
+}
+
+#[cfg(test)]
+mod resume_tests {
+    use super::*;
+    use crate::pickle::{encode, Value};
+
+    #[test]
+    fn a_resumed_scan_finds_the_same_end_however_the_pickle_is_cut() {
+        let value = Value::List(
+            (0..2000)
+                .map(|i| Value::Str(format!("member {i}")))
+                .collect(),
+        );
+        let mut bytes = encode(&value).unwrap();
+        let whole = frame_len(&bytes).unwrap();
+        assert_eq!(whole, Some(bytes.len()));
+        bytes.extend_from_slice(b"trailing");
+        let limits = Limits::default();
+        for piece in [1, 7, 100, 4096] {
+            let mut scanned = 0;
+            let mut end = None;
+            for have in (piece..bytes.len() + piece).step_by(piece) {
+                let have = have.min(bytes.len());
+                if let Some(n) = frame_len_resume(&bytes[..have], &limits, &mut scanned).unwrap() {
+                    end = Some(n);
+                    break;
+                }
+                assert!(scanned <= have);
+            }
+            assert_eq!(end, whole, "pieces of {piece}");
+        }
     }
 }

@@ -65,5 +65,5 @@ pub use codec::{FromPickle, PickleCodec, ToPickle};
 pub use decode::{decode, decode_with, Limits};
 pub use encode::{encode, encode_into, MAX_ENCODE_DEPTH, PROTOCOL};
 pub use error::{Error, NOT_PICKLE_TEXT_MAX};
-pub use frame::{frame_len, frame_len_with};
+pub use frame::{frame_len, frame_len_resume, frame_len_with};
 pub use value::Value;

@@ -35,10 +35,10 @@ use std::sync::Arc;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioParams {
-    /// Updates the primary sends.
+    /// Updates the primary sends (at most [`MAX_UPDATES`]).
     #[serde(default = "default_updates")]
     pub updates: u64,
-    /// Time between updates.
+    /// Time between updates (at least [`MIN_INTERVAL`]).
     #[serde(default = "default_interval")]
     pub interval: sim::Dur,
     /// Enable the planted bug (backups stop deduplicating after a gap).
@@ -55,6 +55,11 @@ fn default_updates() -> u64 {
 fn default_interval() -> sim::Dur {
     sim::Dur::ms(100)
 }
+
+/// Most updates a primary sends.
+pub const MAX_UPDATES: u64 = 1_000_000;
+/// Shortest time between updates.
+pub const MIN_INTERVAL: std::time::Duration = std::time::Duration::from_micros(1);
 
 /// Nodes in a primary-backup scenario that does not say.
 pub const DEFAULT_NODES: usize = 3;
@@ -87,8 +92,18 @@ impl Protocol for PrimaryBackupProtocol {
                 "nodes: primary-backup needs a primary and at least one backup, got {nodes} node(s)"
             ));
         }
-        if p.interval.0.is_zero() {
-            return Err("params.interval: must be greater than zero".to_string());
+        if p.interval.0 < MIN_INTERVAL {
+            return Err(format!(
+                "params.interval: {} is shorter than the shortest allowed, {}",
+                p.interval,
+                sim::Dur(MIN_INTERVAL)
+            ));
+        }
+        if p.updates > MAX_UPDATES {
+            return Err(format!(
+                "params.updates: {} updates, at most {MAX_UPDATES} are allowed",
+                p.updates
+            ));
         }
         let p = p.clone();
         Ok((0..nodes)

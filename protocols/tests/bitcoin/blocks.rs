@@ -118,3 +118,32 @@ fn the_chain_0_to_438_links_and_verifies() {
 fn the_hex_file_holds_the_same_block() {
     assert_eq!(data::hex("blk-170.hex"), data::block(170));
 }
+
+#[test]
+fn the_two_thread_verifier_agrees_with_the_one_thread_one() {
+    use protocols::bitcoin::parallel::decode_and_verify;
+    use protocols::bitcoin::pow::Target;
+    let limit = Target::MAINNET_LIMIT;
+    for k in data::blocks() {
+        let block = Block::decode(&k.bytes).unwrap();
+        let (same, v) = decode_and_verify(&k.bytes, &limit).unwrap();
+        assert_eq!(same, block, "{}", k.height);
+        assert_eq!(v, verify(&block), "{}", k.height);
+    }
+    // A changed witness (a txid-neutral byte) fails the same way on both.
+    let k = data::blocks()
+        .into_iter()
+        .find(|k| k.height == 702861)
+        .unwrap();
+    let block = Block::decode(&k.bytes).unwrap();
+    let span = (1..block.tx_count())
+        .map(|i| block.span(i).unwrap())
+        .find(|s| s.has_witness())
+        .unwrap();
+    let mut bytes = k.bytes.clone();
+    bytes[span.witness + 2] ^= 1;
+    let (tampered, v) = decode_and_verify(&bytes, &limit).unwrap();
+    assert!(v.merkle.is_ok() && !v.witness.is_ok(), "{v}");
+    assert_eq!(v, verify(&tampered));
+    assert!(decode_and_verify(&bytes[..1000], &limit).is_err());
+}

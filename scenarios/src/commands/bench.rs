@@ -9,6 +9,8 @@ use std::io::BufWriter;
 
 /// Runs the bench and prints its figures.
 pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
+    protocols::hot_potato::check_workload(args.nodes as usize, args.tokens, args.hops)
+        .map_err(|e| e.replace("params.", "--"))?;
     let trace: Option<Box<dyn std::io::Write>> = match &args.trace {
         Some(path) => {
             let f = File::create(path)
@@ -37,23 +39,23 @@ pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
         print_json(&r)?;
         return Ok(Exit::Ok);
     }
-    println!("deliveries     {}", r.deliveries);
-    println!(
+    crate::outln!("deliveries     {}", r.deliveries);
+    crate::outln!(
         "wall time      {:.3} s{}",
         r.wall_s,
         if r.traced { " (tracing on)" } else { "" }
     );
-    println!("deliveries/s   {:.2} M", r.deliveries_per_s / 1e6);
+    crate::outln!("deliveries/s   {:.2} M", r.deliveries_per_s / 1e6);
     match r.peak_memory_bytes {
-        Some(b) => println!("peak memory    {:.1} MB", b as f64 / 1e6),
-        None => println!("peak memory    unknown on this platform"),
+        Some(b) => crate::outln!("peak memory    {:.1} MB", b as f64 / 1e6),
+        None => crate::outln!("peak memory    unknown on this platform"),
     }
-    println!("digest         {}", r.digest);
-    println!(
+    crate::outln!("digest         {}", r.digest);
+    crate::outln!(
         "minimal loop   {:.2} M deliveries/s",
         r.minimal_deliveries_per_s / 1e6
     );
-    println!("dsim / minimal {:.2}", r.ratio);
+    crate::outln!("dsim / minimal {:.2}", r.ratio);
     Ok(Exit::Ok)
 }
 

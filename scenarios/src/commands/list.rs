@@ -25,18 +25,18 @@ pub fn run(args: &ListArgs) -> Result<Exit, String> {
         return Ok(Exit::Ok);
     }
     let width = scenarios.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    println!("Named scenarios (dsim run NAME):");
+    crate::outln!("Named scenarios (dsim run NAME):");
     for (name, s) in &scenarios {
-        println!("  {name:width$}  {}", s.description);
+        crate::outln!("  {name:width$}  {}", s.description);
     }
-    println!("\nProtocols (the \"protocol\" field of a scenario file):");
+    crate::outln!("\nProtocols (the \"protocol\" field of a scenario file):");
     let width = registry::protocols()
         .iter()
         .map(|p| p.name().len())
         .max()
         .unwrap_or(0);
     for p in registry::protocols() {
-        println!("  {:width$}  {}", p.name(), p.about());
+        crate::outln!("  {:width$}  {}", p.name(), p.about());
     }
     Ok(Exit::Ok)
 }

@@ -7,10 +7,9 @@ use crate::cli::{Net, RunArgs};
 use crate::live::{LiveLine, LiveOutcome, LiveSpec};
 use crate::registry;
 use crate::runner::Resolved;
-use net_real::Transport;
+use net_real::{Stop, Transport};
 use serde_json::json;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use sim::DropCause;
 
 /// Runs `resolved` live over `args.net`; Ctrl-C ends it with a summary.
 pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
@@ -32,14 +31,12 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
     }
     let scenario = &resolved.scenario;
     let protocol = registry::protocol(&scenario.protocol)?;
-    // Many nodes in one process over TCP hold two descriptors per connected
-    // pair; lift the soft limit to the hard one (best effort).
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, stop.clone())
-            .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
-    }
+    // Many nodes in one process over TCP hold a descriptor per connection
+    // end; lift the soft limit to the hard one (best effort).
+    net_real::raise_open_file_limit();
+    let stop = Stop::new();
+    stop.on_signals()
+        .map_err(|e| format!("cannot install the Ctrl-C handler: {e}"))?;
     let show = args.observations && !args.json;
     let mut lines = Vec::new();
     let mut on_line = |line: LiveLine| match line {
@@ -47,6 +44,11 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
         LiveLine::Observation(o) if args.json && args.observations => lines.push(o),
         LiveLine::Observation(_) => {}
         LiveLine::Log(text) => eprintln!("{text}"),
+        LiveLine::Listening(addrs) => eprintln!(
+            "ready: {} nodes listening on loopback ({}..)",
+            addrs.len(),
+            addrs.first().map(|a| a.to_string()).unwrap_or_default()
+        ),
     };
     if !args.json {
         eprintln!(
@@ -62,8 +64,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
         on_line: &mut on_line,
     })?;
     let again = format!(
-        "dsim run {} --net {transport} --seed {}",
-        resolved.name, outcome.report.seed
+        "{} run {} --net {transport} --seed {}",
+        super::program(),
+        resolved.name,
+        outcome.report.seed
     );
     if args.json {
         print_json(&json!({
@@ -72,9 +76,10 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
             "seed": outcome.report.seed,
             "stop": outcome.report.stop,
             "wall_ms": outcome.report.wall_time.as_secs_f64() * 1e3,
-            "delivered": outcome.report.counters.delivered,
-            "dropped": outcome.report.counters.dropped.total(),
-            "dropped_by_faults": outcome.report.counters.dropped.injected(),
+            "signal": outcome.report.signal,
+            "delivered": outcome.report.counters.sim.delivered,
+            "dropped": outcome.report.counters.sim.dropped.total(),
+            "in_flight": outcome.report.counters.in_flight,
             "counters": outcome.report.counters,
             "addrs": outcome.report.addrs,
             "violation": outcome.violation.as_ref().map(|(p, m)| json!({"property": p, "message": m})),
@@ -88,48 +93,61 @@ pub fn run(args: &RunArgs, resolved: &Resolved) -> Result<Exit, String> {
     } else {
         print_summary(&resolved.name, transport, &outcome, &again);
     }
-    Ok(if outcome.violation.is_none() {
-        Exit::Ok
-    } else {
-        Exit::Violation
-    })
+    Ok(
+        match (&outcome.violation, outcome.report.signal_exit_code()) {
+            (Some(_), _) => Exit::Violation,
+            (None, Some(code)) => Exit::Signal(code),
+            (None, None) => Exit::Ok,
+        },
+    )
 }
 
 fn print_summary(name: &str, transport: Transport, o: &LiveOutcome, again: &str) {
     let r = &o.report;
     let c = &r.counters;
-    let d = &c.dropped;
+    let d = &c.sim.dropped;
     println!(
-        "scenario     {name} (live over {transport}, seed {})",
+        "scenario     {name} (live over {transport}, seed {}: the machines' and the fault model's draws repeat, the network's timing does not)",
         r.seed
     );
+    let why = match r.signal {
+        Some(signal) => format!("{:?} by signal {signal}", r.stop),
+        None => format!("{:?}", r.stop),
+    };
     println!(
-        "stopped      {:?} after {:.1} ms wall",
-        r.stop,
+        "stopped      {why} after {:.1} ms wall",
         r.wall_time.as_secs_f64() * 1e3
     );
     println!(
-        "messages     sent {}, delivered {}, duplicated {}",
-        c.sent, c.delivered, c.duplicated
+        "messages     sent {}, delivered {}, duplicated {}, in flight {}",
+        c.sim.sent, c.sim.delivered, c.sim.duplicated, c.in_flight
     );
+    let causes: Vec<String> = DropCause::ALL
+        .iter()
+        .filter(|&&k| d.get(k) > 0)
+        .map(|&k| format!("{} {}", k.name(), d.get(k)))
+        .collect();
     println!(
-        "dropped      {} (by injected faults {}: loss {}, partition {}; encode errors {}, send errors {})",
+        "dropped      {}{}",
         d.total(),
-        d.injected(),
-        d.loss,
-        d.partition,
-        d.encode_error,
-        d.send_error
+        if causes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", causes.join(", "))
+        }
     );
     println!(
         "bad input    {} undecodable datagrams or frames",
         c.decode_errors
     );
-    println!("timers       {} fired", c.timers_fired);
-    println!("observations {}", c.observations);
-    println!("faults       {}", c.faults);
-    if c.connections_opened > 0 {
-        println!("connections  {} opened", c.connections_opened);
+    println!("timers       {} fired", c.sim.timers_fired);
+    println!("observations {}", c.sim.observations);
+    println!("faults       {}", c.sim.faults);
+    if transport == Transport::Tcp {
+        println!(
+            "connections  {} opened, {} refused, {} closed, {} cut",
+            c.connections_opened, c.connections_refused, c.connections_closed, c.connections_cut
+        );
     }
     if !o.checked.is_empty() {
         println!("checked      {}", o.checked.join(", "));

@@ -4,26 +4,29 @@ use super::{print_json, Exit};
 use crate::cli::ReplayArgs;
 use crate::failure::{self, replay_command, FailureFile, Verdict};
 use serde_json::json;
-use sim::{Time, TraceSink};
-use std::fs::File;
-use std::io::BufWriter;
+use sim::Time;
 
 /// Replays the failure file of `args`. Exit 1 if a property fails (the
 /// expected outcome), 0 if none does.
 pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
     let file = FailureFile::load(&args.file).map_err(|e| e.to_string())?;
     let trace = match &args.trace {
-        Some(path) => {
-            let f = File::create(path)
-                .map_err(|e| format!("--trace {}: cannot create: {e}", path.display()))?;
-            Some(TraceSink::JsonLines(Box::new(BufWriter::new(f))))
-        }
+        Some(path) => Some(crate::trace_out::open(
+            path,
+            args.trace_format,
+            crate::html::capture::roles(&file.scenario),
+        )?),
         None => None,
     };
     let mut replayed = failure::replay(&file, trace)?;
     if let Some(sink) = replayed.sim.take_trace() {
         sink.finish().map_err(|e| format!("--trace: {e}"))?;
+        crate::trace_out::note_size(args.trace.as_deref(), args.trace_format);
     }
+    let trace_failed = replayed.sim.trace_error().map(|e| {
+        let path = args.trace.as_deref().unwrap_or(std::path::Path::new("-"));
+        format!("--trace {}: cannot write: {e}", path.display())
+    });
     let verdict = Verdict::of(&file, &replayed);
     let again = replay_command(&args.file);
     if args.json {
@@ -39,9 +42,13 @@ pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
     } else {
         print_verdict(&file, &verdict, &args.file.display().to_string());
         if verdict.failed_property.is_some() {
-            println!("reproduce {again}");
+            crate::outln!("reproduce {again}");
         }
     }
+    if let Some(e) = trace_failed {
+        return Err(e);
+    }
+    crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(if verdict.failed_property.is_some() {
         Exit::Violation
     } else {
@@ -50,8 +57,8 @@ pub fn run(args: &ReplayArgs) -> Result<Exit, String> {
 }
 
 fn print_verdict(file: &FailureFile, v: &Verdict, path: &str) {
-    println!("replay    {path} ({}, seed {})", file.origin, file.seed);
-    println!(
+    crate::outln!("replay    {path} ({}, seed {})", file.origin, file.seed);
+    crate::outln!(
         "expected  {} at {}: {}",
         file.property,
         Time(file.time_ns),
@@ -61,7 +68,7 @@ fn print_verdict(file: &FailureFile, v: &Verdict, path: &str) {
         (Some(p), Some(m), Some(t)) => format!("{p} at {}: {m}", Time(t)),
         _ => "no property failed".to_string(),
     };
-    println!("got       {got}");
+    crate::outln!("got       {got}");
     let digest = if v.digest_matches {
         format!("{} (as recorded: the run is identical)", v.digest)
     } else if v.same_build {
@@ -75,7 +82,7 @@ fn print_verdict(file: &FailureFile, v: &Verdict, path: &str) {
             v.digest, file.digest
         )
     };
-    println!("digest    {digest}");
+    crate::outln!("digest    {digest}");
     let result = if v.reproduced() {
         "REPRODUCED"
     } else if v.failed_property.is_none() {
@@ -85,5 +92,5 @@ fn print_verdict(file: &FailureFile, v: &Verdict, path: &str) {
     } else {
         "NOT REPRODUCED: same property, but the run differs on the same build"
     };
-    println!("result    {result}");
+    crate::outln!("result    {result}");
 }

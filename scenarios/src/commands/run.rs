@@ -4,29 +4,33 @@ use super::{print_json, Exit};
 use crate::cli::{Net, RunArgs};
 use crate::runner::{self, Resolved};
 use serde_json::json;
-use sim::{check_determinism, DropCause, RenderedObservation, Report, TraceEvent, TraceSink};
-use std::fs::File;
-use std::io::BufWriter;
+use sim::{check_determinism, DropCause, RenderedObservation, Report, TraceEvent};
 use std::time::Instant;
 
 /// Runs the scenario named in `args`.
 pub fn run(args: &RunArgs) -> Result<Exit, String> {
     let resolved = runner::resolve(&args.scenario).map_err(|e| e.to_string())?;
     if args.net != Net::Sim {
+        if args.html.html.is_some() {
+            return Err("--html draws simulated runs: drop --net".to_string());
+        }
         return super::live::run(args, &resolved);
     }
     let mut scenario = resolved.scenario.clone();
     scenario.wire_check |= args.wire_check;
+    args.budget.apply(&mut scenario);
     let seed = args.seed.unwrap_or(scenario.seed);
     if args.check_determinism {
-        return determinism(&resolved, &scenario, seed, args.json);
+        let exit = determinism(&resolved, &scenario, seed, args.json)?;
+        crate::html::write_run(&resolved.name, &scenario, seed, &args.html, args.json)?;
+        return Ok(exit);
     }
     let trace = match &args.trace {
-        Some(path) => {
-            let file = File::create(path)
-                .map_err(|e| format!("--trace {}: cannot create: {e}", path.display()))?;
-            Some(TraceSink::JsonLines(Box::new(BufWriter::new(file))))
-        }
+        Some(path) => Some(crate::trace_out::open(
+            path,
+            args.trace_format,
+            crate::html::capture::roles(&scenario),
+        )?),
         None => None,
     };
     let start = Instant::now();
@@ -34,7 +38,12 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
     let wall_ms = start.elapsed().as_secs_f64() * 1e3;
     if let Some(sink) = sim.take_trace() {
         sink.finish().map_err(|e| format!("--trace: {e}"))?;
+        crate::trace_out::note_size(args.trace.as_deref(), args.trace_format);
     }
+    let trace_failed = sim.trace_error().map(|e| {
+        let path = args.trace.as_deref().unwrap_or(std::path::Path::new("-"));
+        format!("--trace {}: cannot write: {e}", path.display())
+    });
     let observations = if args.observations {
         sim.observations()
     } else {
@@ -55,6 +64,10 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
         }
         print_report(&resolved.name, &report, wall_ms, &again);
     }
+    if let Some(e) = trace_failed {
+        return Err(e);
+    }
+    crate::html::write_run(&resolved.name, &scenario, seed, &args.html, args.json)?;
     Ok(if report.violation.is_some() {
         Exit::Violation
     } else {
@@ -64,7 +77,7 @@ pub fn run(args: &RunArgs) -> Result<Exit, String> {
 
 /// The command line that runs this scenario and seed again.
 pub fn reproduce_command(name: &str, seed: u64) -> String {
-    format!("dsim run {name} --seed {seed}")
+    format!("{} run {name} --seed {seed}", super::program())
 }
 
 fn determinism(
@@ -83,16 +96,16 @@ fn determinism(
             "first_difference": check.divergence.as_ref().map(|(a, b)| json!({"first_run": a, "second_run": b})),
         }))?;
     } else if let Some((a, b)) = &check.divergence {
-        println!("NOT deterministic: digests {first} and {second}");
-        println!("first differing event:");
-        println!("  run 1: {}", describe(a.as_ref()));
-        println!("  run 2: {}", describe(b.as_ref()));
-        println!(
+        crate::outln!("NOT deterministic: digests {first} and {second}");
+        crate::outln!("first differing event:");
+        crate::outln!("  run 1: {}", describe(a.as_ref()));
+        crate::outln!("  run 2: {}", describe(b.as_ref()));
+        crate::outln!(
             "reproduce: dsim run {} --seed {seed} --check-determinism",
             resolved.name
         );
     } else {
-        println!("deterministic: both runs have digest {first}");
+        crate::outln!("deterministic: both runs have digest {first}");
     }
     Ok(if check.is_deterministic() {
         Exit::Ok
@@ -117,29 +130,33 @@ fn describe(e: Option<&TraceEvent>) -> String {
 /// Prints an observation as `[time node N addr] text`, one line per line of text.
 pub fn print_observation(o: &RenderedObservation) {
     for line in o.text.lines() {
-        println!("[{} node {} {}] {line}", o.time, o.node, o.addr);
+        crate::outln!("[{} node {} {}] {line}", o.time, o.node, o.addr);
     }
 }
 
 fn print_report(name: &str, r: &Report, wall_ms: f64, again: &str) {
     let c = &r.counters;
     let d = &c.dropped;
-    println!("scenario     {name} (seed {})", r.seed);
-    println!(
+    crate::outln!("scenario     {name} (seed {})", r.seed);
+    crate::outln!(
         "stopped      {:?} at {} virtual, {wall_ms:.1} ms wall",
-        r.stop, r.virtual_time
+        r.stop,
+        r.virtual_time
     );
-    println!("events       {}", c.events);
-    println!(
+    crate::outln!("events       {}", c.events);
+    crate::outln!(
         "messages     sent {}, delivered {}, duplicated {}, in flight {}",
-        c.sent, c.delivered, c.duplicated, r.in_flight
+        c.sent,
+        c.delivered,
+        c.duplicated,
+        r.in_flight
     );
     let causes: Vec<String> = DropCause::ALL
         .iter()
         .filter(|&&k| d.get(k) > 0)
         .map(|&k| format!("{} {}", k.name(), d.get(k)))
         .collect();
-    println!(
+    crate::outln!(
         "dropped      {}{}",
         d.total(),
         if causes.is_empty() {
@@ -148,31 +165,33 @@ fn print_report(name: &str, r: &Report, wall_ms: f64, again: &str) {
             format!(" ({})", causes.join(", "))
         }
     );
-    println!("timers       {} fired", c.timers_fired);
-    println!("observations {}", c.observations);
-    println!("faults       {}", c.faults);
-    println!("digest       {}", r.digest);
+    crate::outln!("timers       {} fired", c.timers_fired);
+    crate::outln!("observations {}", c.observations);
+    crate::outln!("faults       {}", c.faults);
+    crate::outln!("digest       {}", r.digest);
     if !r.liveness_unchecked.is_empty() {
-        println!(
+        crate::outln!(
             "unchecked    {} (deadline after the end of the run)",
             r.liveness_unchecked.join(", ")
         );
     }
     match &r.violation {
-        None => println!("result       no property violated"),
+        None => crate::outln!("result       no property violated"),
         Some(v) => {
-            println!(
+            crate::outln!(
                 "VIOLATION    {} at {} (event {})",
-                v.property, v.time, v.event
+                v.property,
+                v.time,
+                v.event
             );
-            println!("             {}", v.message);
+            crate::outln!("             {}", v.message);
             if !v.last_events.is_empty() {
-                println!("last events:");
+                crate::outln!("last events:");
                 for e in &v.last_events {
-                    println!("  {}", describe(Some(e)));
+                    crate::outln!("  {}", describe(Some(e)));
                 }
             }
-            println!("reproduce:   {again}");
+            crate::outln!("reproduce:   {again}");
         }
     }
 }

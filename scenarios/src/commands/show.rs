@@ -15,11 +15,24 @@ const DECISIONS_SHOWN: usize = 20;
 /// Shows the file of `args`: a failure file (replayed for its last events) or
 /// a JSON-lines trace.
 pub fn run(args: &ShowArgs) -> Result<Exit, String> {
+    if let (true, Some(shrunk)) = (args.diff, &args.shrunk) {
+        let original = FailureFile::load(&args.file).map_err(|e| e.to_string())?;
+        let min = FailureFile::load(shrunk).map_err(|e| e.to_string())?;
+        crate::html::write_diff(
+            (&args.file, &original),
+            (shrunk, &min),
+            &args.html,
+            args.json,
+        )?;
+        return Ok(Exit::Ok);
+    }
     let text_start = first_line(&args.file)?;
     let is_trace = serde_json::from_str::<Value>(&text_start)
         .is_ok_and(|v| v.get("time_ns").is_some() && v.get("kind").is_some());
     if is_trace {
-        show_trace(args)
+        let exit = show_trace(args)?;
+        crate::html::write_trace(&args.file, &args.html, args.json)?;
+        Ok(exit)
     } else {
         show_failure(args)
     }
@@ -65,17 +78,18 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
             "last_events": last,
             "reproduce": again,
         }))?;
+        crate::html::write_failure(&args.file, &file, &args.html, true)?;
         return Ok(Exit::Ok);
     }
-    println!(
+    crate::outln!(
         "failure    {} at {} (seed {}, found with {})",
         file.property,
         Time(file.time_ns),
         file.seed,
         file.origin
     );
-    println!("           {}", file.message);
-    println!(
+    crate::outln!("           {}", file.message);
+    crate::outln!(
         "scenario   {}, {} nodes, duration {}",
         s.protocol,
         replayed.sim.node_count(),
@@ -84,17 +98,19 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
             .map_or("unlimited".to_string(), |d| d.to_string())
     );
     if s.faults.is_empty() {
-        println!("faults     none");
+        crate::outln!("faults     none");
     } else {
-        println!("faults     {}", s.faults.len());
+        crate::outln!("faults     {}", s.faults.len());
         for f in &s.faults {
-            println!("  at {:<10} {}", f.at.to_string(), describe_fault(&f.fault));
+            crate::outln!("  at {:<10} {}", f.at.to_string(), describe_fault(&f.fault));
         }
     }
     let c = file.counts();
-    println!(
+    crate::outln!(
         "network    {} drops, {} duplicates, {} other delays",
-        c.drops, c.duplicates, c.delays
+        c.drops,
+        c.duplicates,
+        c.delays
     );
     for d in file.decisions.iter().take(DECISIONS_SHOWN) {
         let what = match d.fate {
@@ -105,25 +121,28 @@ fn show_failure(args: &ShowArgs) -> Result<Exit, String> {
                 second_ns,
             } => format!("duplicated ({} and {})", ns(latency_ns), ns(second_ns)),
         };
-        println!(
+        crate::outln!(
             "  message #{} from node {} to node {}: {what}",
-            d.msg.n, d.msg.from, d.msg.to
+            d.msg.n,
+            d.msg.from,
+            d.msg.to
         );
     }
     if file.decisions.len() > DECISIONS_SHOWN {
-        println!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
+        crate::outln!("  ... and {} more", file.decisions.len() - DECISIONS_SHOWN);
     }
     match &replayed.report.violation {
         Some(v) if v.property == file.property => {
-            println!("last {} events before the violation:", last.len());
+            crate::outln!("last {} events before the violation:", last.len());
             for e in &last {
-                println!("  {}", describe_event(e));
+                crate::outln!("  {}", describe_event(e));
             }
         }
-        Some(v) => println!("the replay fails {} instead", v.property),
-        None => println!("the replay no longer fails"),
+        Some(v) => crate::outln!("the replay fails {} instead", v.property),
+        None => crate::outln!("the replay no longer fails"),
     }
-    println!("reproduce: {again}");
+    crate::outln!("reproduce: {again}");
+    crate::html::write_failure(&args.file, &file, &args.html, args.json)?;
     Ok(Exit::Ok)
 }
 
@@ -204,25 +223,25 @@ fn show_trace(args: &ShowArgs) -> Result<Exit, String> {
         }))?;
         return Ok(Exit::Ok);
     }
-    println!(
+    crate::outln!(
         "trace      {} events from {} to {}",
         events,
         Time(first_ns.unwrap_or(0)),
         Time(last_ns)
     );
     let kinds: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    println!("kinds      {}", kinds.join(", "));
-    println!("faults     {}", faults.len());
+    crate::outln!("kinds      {}", kinds.join(", "));
+    crate::outln!("faults     {}", faults.len());
     for f in &faults {
-        println!(
+        crate::outln!(
             "  t={} {}",
             Time(f["time_ns"].as_u64().unwrap_or(0)),
             f["summary"].as_str().unwrap_or("")
         );
     }
-    println!("last {} events:", last.len());
+    crate::outln!("last {} events:", last.len());
     for e in &last {
-        println!(
+        crate::outln!(
             "  t={} {} at node {} {}",
             Time(e["time_ns"].as_u64().unwrap_or(0)),
             e["kind"].as_str().unwrap_or("?"),

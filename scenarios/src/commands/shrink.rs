@@ -13,7 +13,7 @@ pub fn run(args: &ShrinkArgs) -> Result<Exit, String> {
     let file = FailureFile::load(&args.file).map_err(|e| e.to_string())?;
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
     if !args.json {
-        println!(
+        crate::outln!(
             "shrinking {} ({} fails) ...",
             args.file.display(),
             file.property
@@ -37,7 +37,7 @@ pub fn run(args: &ShrinkArgs) -> Result<Exit, String> {
         }))?;
     } else {
         print_sizes(&shrunk.before, &shrunk.after);
-        println!(
+        crate::outln!(
             "{} replays{}; wrote {}",
             shrunk.runs,
             if shrunk.budget_exhausted {
@@ -47,12 +47,19 @@ pub fn run(args: &ShrinkArgs) -> Result<Exit, String> {
             },
             out.display()
         );
-        println!(
+        crate::outln!(
             "still fails {}: {}",
-            shrunk.file.property, shrunk.file.message
+            shrunk.file.property,
+            shrunk.file.message
         );
-        println!("reproduce: {again}");
+        crate::outln!("reproduce: {again}");
     }
+    crate::html::write_diff(
+        (&args.file, &file),
+        (&out, &shrunk.file),
+        &args.html,
+        args.json,
+    )?;
     Ok(Exit::Violation)
 }
 
@@ -99,8 +106,8 @@ fn print_sizes(before: &Size, after: &Size) {
         ),
         ("bytes", before.bytes.to_string(), after.bytes.to_string()),
     ];
-    println!("{:<12}{:>12}{:>12}", "", "before", "after");
+    crate::outln!("{:<12}{:>12}{:>12}", "", "before", "after");
     for (name, b, a) in rows {
-        println!("{name:<12}{b:>12}{a:>12}");
+        crate::outln!("{name:<12}{b:>12}{a:>12}");
     }
 }

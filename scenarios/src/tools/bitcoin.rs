@@ -1,4 +1,5 @@
-//! `dsim bitcoin ...`: the pure Bitcoin tools (no network).
+//! `dsim bitcoin ...`: the tamper demonstration (no network), and the
+//! fetcher's peer and client on real sockets ([`super::bitcoin_net`]).
 
 use crate::commands::{print_json, Exit};
 use clap::{Args, Subcommand};
@@ -23,6 +24,30 @@ Examples:
   dsim bitcoin tamper --block blk-170.hex --tx 1 --output 0 --value 1 --next blk-171.bin
   dsim bitcoin tamper --block blk-100000.bin --tx 3 --output 1 --value 0 --json")]
     Tamper(TamperArgs),
+    /// Serve a chain to fetchers over the real P2P protocol (our honest
+    /// peer, or a tampering one).
+    #[command(after_help = "\
+Prints `peer listening on ADDR: ...` first, then every block it serves.
+
+Examples:
+  dsim bitcoin serve --chain blocks-0-438.blkdat --listen 127.0.0.1:8333
+  dsim bitcoin serve --chain blocks-0-438.blkdat --listen 127.0.0.1:0 --tamper value
+  dsim bitcoin serve --regtest 5000 --listen 127.0.0.1:18444 --verbose")]
+    Serve(super::bitcoin_net::ServeArgs),
+    /// Fetch one block over the real P2P protocol, verify it (header chain,
+    /// merkle root, witness commitment, proof of work) and print it.
+    #[command(after_help = "\
+Walks the headers from genesis with getheaders, asks for the block with
+getdata, and accepts it only if it is the block the header chain names and
+passes every check; a peer that lies is disconnected and the next one tried.
+Exit status: 0 a verified block, 1 no peer gave one (every one lied, or time
+ran out), 2 bad usage.
+
+Examples:
+  dsim bitcoin fetch --peer 127.0.0.1:8333 --height 438
+  dsim bitcoin fetch --peer 127.0.0.1:18444 --network regtest --height 4000 --verbose
+  dsim bitcoin fetch --peer 127.0.0.1:8333 --peer 127.0.0.1:8334 --height 170")]
+    Fetch(super::bitcoin_net::FetchArgs),
 }
 
 /// `dsim bitcoin tamper`.
@@ -52,6 +77,8 @@ pub struct TamperArgs {
 pub fn run(command: &BitcoinCommand) -> Result<Exit, String> {
     match command {
         BitcoinCommand::Tamper(a) => run_tamper(a),
+        BitcoinCommand::Serve(a) => super::bitcoin_net::serve(a),
+        BitcoinCommand::Fetch(a) => super::bitcoin_net::fetch(a),
     }
 }
 

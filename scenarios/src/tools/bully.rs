@@ -1,11 +1,13 @@
 //! `dsim bully run`: one bully peer on real TCP, joined to a GCD, printing
-//! elections and leaders as they happen.
+//! elections and leaders as they happen: node 1 of the `bully` description,
+//! with the GCD at node 0.
 
-use super::one_node::{duration_arg, run_one, OneNode, FOREVER};
+use super::one_node::{duration_arg, exit, run_one, OneNode, FOREVER};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
-use protocols::bully::{render, BullyNode, Feign, Peer, Timing};
-use protocols::gcd::{CourseCodec, Pid, Profile, Wire};
+use net_real::Transport;
+use protocols::bully::{BullyProtocol, Feign, ScenarioParams, Timing};
+use protocols::gcd::{Profile, Wire};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -14,7 +16,7 @@ use std::time::Duration;
 pub enum BullyCommand {
     /// Run a bully peer: join the GCD, take part in elections, probe the leader.
     #[command(
-        after_help = "Example:\n  dsim gcd serve --listen 127.0.0.1:23600 &\n  dsim bully run --gcd 127.0.0.1:23600 --days 20 --id 1234561\n  dsim bully run --gcd 127.0.0.1:23600 --days 42 --id 7654321 --feign"
+        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExample:\n  dsim gcd serve --listen 127.0.0.1:23600 &\n  dsim bully run --gcd 127.0.0.1:23600 --days 20 --id 1234561\n  dsim bully run --gcd 127.0.0.1:23600 --days 42 --id 7654321 --feign"
     )]
     Run(RunArgs),
 }
@@ -22,8 +24,8 @@ pub enum BullyCommand {
 /// `dsim bully run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The GCD, as HOST:PORT (an IP address).
-    #[arg(long)]
+    /// The GCD, as HOST:PORT (an IP address or localhost).
+    #[arg(long, value_parser = protocols::gcd::parse_host_port)]
     pub gcd: SocketAddr,
     /// Days until the birthday (first part of the identity).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
@@ -34,7 +36,7 @@ pub struct RunArgs {
     /// Address to listen on (port 0: any free port).
     #[arg(long, default_value_t = SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))]
     pub listen: SocketAddr,
-    /// Message names of a course year: f19, f23 or f24.
+    /// A course year's dialect: f19, f23, f24, or dsim (ours: the winner named).
     #[arg(long, default_value = "f19")]
     pub profile: Profile,
     /// Encoding on the wire: json, or pickle (what the course's Python programs speak).
@@ -72,23 +74,24 @@ pub fn run(command: BullyCommand) -> Result<Exit, String> {
         ..Timing::default()
     };
     timing.validate()?;
-    let pid = Pid::new(a.days, a.id);
-    let feign = a.feign.then(Feign::default);
+    let params = ScenarioParams {
+        profile: a.profile,
+        wire: a.wire,
+        timing,
+        feign: a.feign.then(Feign::default),
+        pids: Some(vec![(a.days, a.id)]),
+        ..sim::parse_params(&serde_json::json!({}))?
+    };
     let node = OneNode {
         book: vec![a.gcd, a.listen],
         index: 1,
+        transport: Transport::Tcp,
         duration: a.run_for.unwrap_or(FOREVER),
         verbose: a.verbose,
         stamp: true,
+        seed: None,
+        announce: None,
     };
-    run_one(
-        node,
-        move |_, book| {
-            BullyNode::Peer(Peer::new(pid, book[0], timing.clone(), feign.clone(), None))
-        },
-        CourseCodec::new(a.wire, a.profile),
-        render,
-        |_| false,
-    )?;
-    Ok(Exit::Ok)
+    let report = run_one(&BullyProtocol, &params, Some(1), node, |_| false)?;
+    Ok(exit(&report))
 }

@@ -1,14 +1,13 @@
 //! `dsim forex provider` and `dsim forex subscribe`: the course's forex
 //! provider and subscriber on real UDP sockets, printing what the course's
-//! programs printed.
+//! programs printed: nodes 0 and 1 of the `forex` description.
 
+use super::one_node::{exit, nobody, run_one, OneNode};
 use crate::commands::Exit;
 use clap::{Args, Subcommand};
-use net_real::{run_cluster, ClusterConfig, Flow, LiveEvent, LiveReport, LiveStop, Transport};
-use protocols::forex::{
-    render, ForexCodec, ForexNode, Layout, Provider, ProviderConfig, Subscriber, SubscriberConfig,
-};
-use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use net_real::Transport;
+use protocols::forex::{ForexProtocol, Layout, ScenarioParams};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
 /// `dsim forex ...`.
@@ -16,7 +15,7 @@ use std::time::Duration;
 pub enum ForexCommand {
     /// Run a forex provider: take subscriptions, publish quotes every second.
     #[command(
-        after_help = "Examples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19"
+        after_help = "Ctrl-C or SIGTERM stops it with a summary (exit 130 or 143).\n\nExamples:\n  dsim forex provider\n  dsim forex provider --listen 127.0.0.1:50403 --layout b --lease 19"
     )]
     Provider(ProviderArgs),
     /// Subscribe to a provider and report arbitrage opportunities.
@@ -94,17 +93,6 @@ fn lease(seconds: f64) -> Result<Duration, String> {
     }
 }
 
-/// The address to bind: port 0 becomes a free port now, so it can be printed
-/// (and, for a subscriber, sent in the subscription).
-fn concrete(flag: &str, addr: SocketAddr) -> Result<SocketAddr, String> {
-    if addr.port() != 0 {
-        return Ok(addr);
-    }
-    UdpSocket::bind(addr)
-        .and_then(|s| s.local_addr())
-        .map_err(|e| format!("{flag} {addr}: cannot bind: {e}"))
-}
-
 /// Resolves HOST:PORT to an IPv4 address (the course's protocol is IPv4 only).
 fn resolve(flag: &str, text: &str) -> Result<SocketAddr, String> {
     let addrs = text
@@ -118,65 +106,44 @@ fn resolve(flag: &str, text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("{flag} {text}: the name has no address"))
 }
 
-fn cluster(addrs: Vec<SocketAddr>, local: usize, duration: Duration) -> ClusterConfig {
-    ClusterConfig {
-        addrs,
-        local: Some(vec![local]),
+/// The description's parameters for these flags.
+fn params(layout: Layout, lease_s: f64, quiet: bool) -> Result<ScenarioParams, String> {
+    let mut p: ScenarioParams = sim::parse_params(&serde_json::json!({}))?;
+    p.layout = layout;
+    p.lease = sim::Dur(lease(lease_s)?);
+    p.print_quotes = !quiet;
+    Ok(p)
+}
+
+fn node(
+    book: Vec<SocketAddr>,
+    index: usize,
+    duration: Duration,
+    announce: &'static str,
+) -> OneNode {
+    OneNode {
+        book,
+        index,
+        transport: Transport::Udp,
         duration,
-        ..ClusterConfig::loopback(Transport::Udp, 0)
+        verbose: true,
+        stamp: false,
+        seed: None,
+        announce: Some(announce),
     }
-}
-
-/// Prints an observation's lines (the quiet ones render as nothing) and log entries.
-fn print_event(event: LiveEvent<protocols::forex::Event>, verbose: bool) -> Flow {
-    match event {
-        LiveEvent::Observed(o) => {
-            let text = render(&o.obs, verbose);
-            for line in text.lines() {
-                println!("{line}");
-            }
-        }
-        LiveEvent::Log(entry) => eprintln!("{entry}"),
-    }
-    Flow::Continue
-}
-
-fn summary(report: &LiveReport) {
-    let c = &report.counters;
-    let why = match report.stop {
-        LiveStop::Duration => "time is up",
-        LiveStop::Done => "done",
-        LiveStop::Interrupted => "interrupted",
-    };
-    println!(
-        "stopped ({why}) after {:.1} s: sent {}, received {}, undecodable {}",
-        report.wall_time.as_secs_f64(),
-        c.sent,
-        c.delivered,
-        c.decode_errors
-    );
 }
 
 fn provider(args: &ProviderArgs) -> Result<Exit, String> {
-    let config = ProviderConfig {
-        layout: args.layout,
-        lease: lease(args.lease)?,
-        ..ProviderConfig::default()
-    };
-    let listen = concrete("--listen", args.listen)?;
-    let mut cluster = cluster(vec![listen], 0, args.duration);
-    cluster.seed = args.seed;
-    println!("waiting for subscribers on {listen}");
-    let verbose = !args.quiet;
-    let report = run_cluster(
-        cluster,
-        move |_, _| ForexNode::Provider(Provider::new(config.clone())),
-        ForexCodec::new(args.layout),
-        |event| print_event(event, verbose),
-    )
-    .map_err(|e| e.to_string())?;
-    summary(&report);
-    Ok(Exit::Ok)
+    let p = params(args.layout, args.lease, args.quiet)?;
+    let mut one = node(
+        vec![args.listen, nobody()],
+        0,
+        args.duration,
+        "waiting for subscribers on {addr}",
+    );
+    one.seed = args.seed;
+    let report = run_one(&ForexProtocol, &p, Some(2), one, |_| false)?;
+    Ok(exit(&report))
 }
 
 fn subscribe(args: &SubscribeArgs) -> Result<Exit, String> {
@@ -199,18 +166,14 @@ fn subscribe(args: &SubscribeArgs) -> Result<Exit, String> {
             args.tolerance
         ));
     }
-    let mut config = SubscriberConfig::new(provider, lease(args.lease)?);
-    config.tolerance = args.tolerance;
-    let listen = concrete("--listen", args.listen)?;
-    println!("subscribing to {provider} from {listen}");
-    let verbose = !args.quiet;
-    let report = run_cluster(
-        cluster(vec![provider, listen], 1, args.duration),
-        move |_, _| ForexNode::Subscriber(Subscriber::new(config.clone())),
-        ForexCodec::new(args.layout),
-        |event| print_event(event, verbose),
-    )
-    .map_err(|e| e.to_string())?;
-    summary(&report);
-    Ok(Exit::Ok)
+    let mut p = params(args.layout, args.lease, args.quiet)?;
+    p.tolerance = args.tolerance;
+    let one = node(
+        vec![provider, args.listen],
+        1,
+        args.duration,
+        "subscribing from {addr}",
+    );
+    let report = run_one(&ForexProtocol, &p, Some(2), one, |_| false)?;
+    Ok(exit(&report))
 }

@@ -1,12 +1,14 @@
 //! Which Bitcoin network a message belongs to: the 4 magic bytes that
 //! start every message header (and every `blk*.dat` record).
 
-use serde::Serialize;
+use super::super::hash::Hash256;
+use super::super::pow::Target;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// A Bitcoin network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Network {
     /// Mainnet (`f9beb4d9`).
@@ -42,6 +44,31 @@ impl Network {
     /// The network with this magic.
     pub fn from_magic(magic: [u8; 4]) -> Option<Network> {
         Network::ALL.into_iter().find(|n| n.magic() == magic)
+    }
+
+    /// The easiest proof-of-work target the network accepts (Bitcoin
+    /// Core's `powLimit`): 2^224 − 1 on mainnet and testnet, nBits
+    /// `1e0377ae` on signet, `207fffff` on regtest (about every other hash
+    /// meets it).
+    pub fn pow_limit(self) -> Target {
+        match self {
+            Network::Mainnet | Network::Testnet => Target::MAINNET_LIMIT,
+            Network::Signet => Target([0, 0, 0, 0x0000_0377_ae00_0000]),
+            Network::Regtest => Target([0, 0, 0, 0x7fff_ff00_0000_0000]),
+        }
+    }
+
+    /// The hash of the network's genesis block (display order, as
+    /// explorers show it).
+    pub fn genesis_hash(self) -> Hash256 {
+        let hex = match self {
+            Network::Mainnet => "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+            Network::Testnet => "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943",
+            Network::Signet => "00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6",
+            Network::Regtest => "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206",
+        };
+        hex.parse()
+            .unwrap_or_else(|_| unreachable!("the literals are 64 hex digits"))
     }
 
     /// The lowercase name.
