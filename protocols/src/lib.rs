@@ -26,6 +26,7 @@ pub fn all() -> Vec<&'static dyn sim::AnyProtocol> {
         &forex::ForexProtocol,
         &gcd::GcdProtocol,
         &bully::BullyProtocol,
+        &chord::ChordProtocol,
         &bitcoin::BitcoinProtocol,
     ]
 }

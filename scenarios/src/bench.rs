@@ -172,7 +172,7 @@ fn minimal_loop(w: Workload) -> (u64, f64) {
 }
 
 /// Peak resident set size of this process (`VmHWM`), on Linux.
-fn peak_rss() -> Option<u64> {
+pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

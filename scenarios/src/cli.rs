@@ -347,6 +347,38 @@ pub enum BenchCommand {
         after_help = "Examples:\n  dsim bench hot-potato --nodes 100 --tokens 10 --hops 999\n  dsim bench hot-potato --nodes 10000 --tokens 1 --hops 99 --json"
     )]
     HotPotato(HotPotatoBench),
+    /// chord: a stabilizing ring of N nodes (successor lists, fingers,
+    /// periodic lookups) for S virtual seconds; wall time, peak RSS, bytes per node.
+    #[command(
+        after_help = "Examples:\n  dsim bench chord --nodes 100000\n  dsim bench chord --nodes 1000000 --secs 60 --json"
+    )]
+    Chord(ChordBench),
+}
+
+/// `dsim bench chord`.
+#[derive(Debug, Args)]
+pub struct ChordBench {
+    /// Nodes (N).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(2..=16_000_000))]
+    pub nodes: u32,
+    /// Virtual seconds to run.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub secs: u64,
+    /// Successor-list length (r).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub r: u32,
+    /// Seconds between stabilize rounds (and fix_fingers steps).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub stabilize: u64,
+    /// Seconds between one node's lookups.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub lookup: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `dsim bench hot-potato`.

@@ -15,6 +15,7 @@
 //! (`examples/leader-lease/` is a complete example.)
 
 pub mod bench;
+pub mod bench_chord;
 pub mod chart;
 pub mod cli;
 pub mod commands;
@@ -87,6 +88,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Shrink(args) => commands::shrink::run(&args),
         Command::Show(args) => commands::show::run(&args),
         Command::Bench(BenchCommand::HotPotato(args)) => commands::bench::run(&args),
+        Command::Bench(BenchCommand::Chord(args)) => commands::bench::run_chord(&args),
         Command::Forex(command) => tools::forex::run(&command),
         Command::Gcd(command) => tools::gcd::run(command),
         Command::Bully(command) => tools::bully::run(command),

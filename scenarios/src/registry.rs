@@ -21,6 +21,7 @@ pub fn builtin() -> Vec<&'static dyn CliProtocol> {
         &protocols::forex::ForexProtocol,
         &protocols::gcd::GcdProtocol,
         &protocols::bully::BullyProtocol,
+        &protocols::chord::ChordProtocol,
         &protocols::bitcoin::BitcoinProtocol,
     ]
 }

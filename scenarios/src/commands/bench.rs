@@ -2,7 +2,8 @@
 
 use super::{print_json, Exit};
 use crate::bench::{hot_potato, Workload};
-use crate::cli::HotPotatoBench;
+use crate::bench_chord::{chord, ChordWorkload};
+use crate::cli::{ChordBench, HotPotatoBench};
 use std::fs::File;
 use std::io::BufWriter;
 
@@ -56,4 +57,42 @@ pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
     );
     crate::outln!("dsim / minimal {:.2}", r.ratio);
     Ok(Exit::Ok)
+}
+
+/// Runs the chord scale bench and prints its figures.
+pub fn run_chord(args: &ChordBench) -> Result<Exit, String> {
+    let w = ChordWorkload {
+        nodes: args.nodes as usize,
+        secs: args.secs,
+        r: args.r as usize,
+        stabilize_s: args.stabilize,
+        lookup_s: args.lookup,
+        seed: args.seed,
+    };
+    if !args.json {
+        eprintln!(
+            "chord: {} nodes, r = {}, {} virtual seconds...",
+            w.nodes, w.r, w.secs
+        );
+    }
+    let r = chord(w)?;
+    if args.json {
+        print_json(&r)?;
+    } else {
+        println!("build          {:.1} s", r.build_s);
+        println!("run            {:.1} s wall for {} s virtual", r.run_s, w.secs);
+        println!("events         {} ({} deliveries)", r.events, r.delivered);
+        println!(
+            "lookups        {} done, {} failed, {:.2} hops on average",
+            r.lookups, r.lookups_failed, r.mean_hops
+        );
+        println!("ring correct   {}", r.ring_correct);
+        match (r.peak_rss_bytes, r.bytes_per_node) {
+            (Some(b), Some(per)) => {
+                println!("peak memory    {:.1} MB ({per:.0} bytes per node)", b as f64 / 1e6)
+            }
+            _ => println!("peak memory    unknown on this platform"),
+        }
+    }
+    Ok(if r.ring_correct { Exit::Ok } else { Exit::Violation })
 }
