@@ -24,10 +24,12 @@ fn sweep_of(name: &str, seeds: SeedRange, keep_going: bool) -> sweep::SweepOutco
         SweepOptions {
             jobs: 2,
             keep_going,
+            ..SweepOptions::default()
         },
         &Progress::default(),
         Duration::from_millis(50),
         &mut |_| {},
+        &|_| Ok(()),
     )
     .unwrap()
 }
@@ -36,10 +38,17 @@ fn sweep_of(name: &str, seeds: SeedRange, keep_going: bool) -> sweep::SweepOutco
 fn every_chord_scenario_passes_its_properties_with_the_same_digest_twice() {
     for name in SCENARIOS {
         let scenario = runner::resolve(name).unwrap().scenario;
-        assert!(scenario.properties.is_none(), "{name} checks every property");
+        assert!(
+            scenario.properties.is_none(),
+            "{name} checks every property"
+        );
         for seed in 1..=2 {
             let a = runner::build(&scenario, seed).unwrap().run().unwrap();
-            assert!(a.violation.is_none(), "{name} seed {seed}: {:?}", a.violation);
+            assert!(
+                a.violation.is_none(),
+                "{name} seed {seed}: {:?}",
+                a.violation
+            );
             let b = runner::build(&scenario, seed).unwrap().run().unwrap();
             assert_eq!(a.digest, b.digest, "{name} seed {seed}");
         }
@@ -48,8 +57,18 @@ fn every_chord_scenario_passes_its_properties_with_the_same_digest_twice() {
 
 #[test]
 fn a_sweep_finds_the_stale_successor_list_and_the_correct_ring_passes_those_seeds() {
-    let found = sweep_of("chord-churn-bug", SeedRange { start: 0, end: 1000 }, false);
-    let failure = found.failures.first().expect("the sweep finds the planted bug");
+    let found = sweep_of(
+        "chord-churn-bug",
+        SeedRange {
+            start: 0,
+            end: 1000,
+        },
+        false,
+    );
+    let failure = found
+        .shown
+        .first()
+        .expect("the sweep finds the planted bug");
     assert!(failure.seed < 1000);
     let clean = sweep_of(
         "chord-churn",
@@ -59,10 +78,11 @@ fn a_sweep_finds_the_stale_successor_list_and_the_correct_ring_passes_those_seed
         },
         true,
     );
-    assert!(
-        clean.failures.is_empty(),
+    assert_eq!(
+        clean.failures,
+        0,
         "the correct ring fails seed {:?}",
-        clean.failures.first().map(|f| (f.seed, &f.property))
+        clean.shown.first().map(|f| (f.seed, &f.property))
     );
     assert_eq!(clean.runs, failure.seed + 1);
 }

@@ -390,7 +390,10 @@ impl ChordNode {
         }
         match op.client {
             Some((to, id)) => {
-                let why = format!("no answer from the owner of {} after {OP_TRIES} tries", op.key);
+                let why = format!(
+                    "no answer from the owner of {} after {OP_TRIES} tries",
+                    op.key
+                );
                 self.data_reply(ctx, to, id, DataResp::Refused(why));
             }
             None => ctx.observe(Event::OpFailed { key: op.key }),
@@ -480,7 +483,12 @@ impl ChordNode {
         }
     }
 
-    fn on_data(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, msg: RpcMsg<DataReq, DataResp>) {
+    fn on_data(
+        &mut self,
+        ctx: &mut Ctx<'_, Self>,
+        from: SocketAddr,
+        msg: RpcMsg<DataReq, DataResp>,
+    ) {
         let rpc = &mut self.data;
         let event = ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
             rpc.on_message(c, from, msg)
@@ -506,7 +514,13 @@ impl ChordNode {
         }
     }
 
-    fn data_answer(&mut self, ctx: &mut Ctx<'_, Self>, from: SocketAddr, tag: DataTag, body: DataResp) {
+    fn data_answer(
+        &mut self,
+        ctx: &mut Ctx<'_, Self>,
+        from: SocketAddr,
+        tag: DataTag,
+        body: DataResp,
+    ) {
         match tag {
             DataTag::Op(t) => self.op_answer(ctx, t, body),
             DataTag::Pull => {
@@ -619,7 +633,12 @@ impl ChordNode {
             }
         }
         self.ring(ctx, |o, c| o.leave(c));
-        for t in [NodeTimer::Lookup, NodeTimer::Replicate, NodeTimer::Populate, NodeTimer::Query] {
+        for t in [
+            NodeTimer::Lookup,
+            NodeTimer::Replicate,
+            NodeTimer::Populate,
+            NodeTimer::Query,
+        ] {
             ctx.cancel_timer(Timer::Node(t));
         }
     }
@@ -651,7 +670,9 @@ impl Machine for ChordNode {
         }
         if !w.lookup_every.is_zero() {
             let phase = rand::RngCore::next_u64(ctx.rng())
-                % u64::try_from(w.lookup_every.as_nanos()).unwrap_or(u64::MAX).max(1);
+                % u64::try_from(w.lookup_every.as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .max(1);
             ctx.set_timer(
                 w.lookup_every + Duration::from_nanos(phase),
                 Timer::Node(NodeTimer::Lookup),
@@ -690,9 +711,10 @@ impl Machine for ChordNode {
             }
             Timer::Data(t) => {
                 let rpc = &mut self.data;
-                let event = ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
-                    rpc.on_timer(c, t)
-                });
+                let event =
+                    ctx.scoped(Msg::data, Timer::Data, never, |c: &mut RpcCtx<'_, _, _>| {
+                        rpc.on_timer(c, t)
+                    });
                 if let Some(RpcEvent::Failed { tag, .. }) = event {
                     self.data_failed(ctx, tag);
                 }

@@ -531,16 +531,26 @@ impl Overlay {
     /// Calls `to` through the RPC layer.
     pub(crate) fn call(&mut self, ctx: &mut OvCtx<'_>, to: SocketAddr, req: RingReq, tag: Tag) {
         let rpc = &mut self.rpc;
-        ctx.scoped(|m| m, OvTimer::Rpc, never, |c: &mut RpcCtx<'_, _, _>| {
-            rpc.call(c, to, req, tag);
-        });
+        ctx.scoped(
+            |m| m,
+            OvTimer::Rpc,
+            never,
+            |c: &mut RpcCtx<'_, _, _>| {
+                rpc.call(c, to, req, tag);
+            },
+        );
     }
 
     fn reply(&mut self, ctx: &mut OvCtx<'_>, to: SocketAddr, id: u64, resp: RingResp) {
         let rpc = &self.rpc;
-        ctx.scoped(|m| m, OvTimer::Rpc, never, |c: &mut RpcCtx<'_, _, _>| {
-            rpc.reply(c, to, id, resp);
-        });
+        ctx.scoped(
+            |m| m,
+            OvTimer::Rpc,
+            never,
+            |c: &mut RpcCtx<'_, _, _>| {
+                rpc.reply(c, to, id, resp);
+            },
+        );
     }
 
     /// A ring message arrived.
@@ -554,9 +564,12 @@ impl Overlay {
             return Vec::new();
         }
         let rpc = &mut self.rpc;
-        let event = ctx.scoped(|m| m, OvTimer::Rpc, never, |c: &mut RpcCtx<'_, _, _>| {
-            rpc.on_message(c, from, msg)
-        });
+        let event = ctx.scoped(
+            |m| m,
+            OvTimer::Rpc,
+            never,
+            |c: &mut RpcCtx<'_, _, _>| rpc.on_message(c, from, msg),
+        );
         match event {
             Some(RpcEvent::Call { from, id, body }) => {
                 let resp = self.serve(ctx, from, body);
@@ -577,9 +590,12 @@ impl Overlay {
         match timer {
             OvTimer::Rpc(t) => {
                 let rpc = &mut self.rpc;
-                let event = ctx.scoped(|m| m, OvTimer::Rpc, never, |c: &mut RpcCtx<'_, _, _>| {
-                    rpc.on_timer(c, t)
-                });
+                let event = ctx.scoped(
+                    |m| m,
+                    OvTimer::Rpc,
+                    never,
+                    |c: &mut RpcCtx<'_, _, _>| rpc.on_timer(c, t),
+                );
                 match event {
                     Some(RpcEvent::Failed { to, tag }) => self.on_failed(ctx, to, tag),
                     _ => Vec::new(),

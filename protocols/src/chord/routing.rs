@@ -280,7 +280,12 @@ mod tests {
     fn ideal_state_matches_the_papers_figure() {
         let s = IdSpace::new(3).unwrap();
         let ring = Ring::new(s, [0, 1, 3, 6].map(|v| (Id::from_u128(v), peer(v)))).unwrap();
-        for (v, want, pred) in [(0, [1, 3, 6], 6), (1, [3, 3, 6], 0), (3, [6, 6, 0], 1), (6, [0, 0, 3], 3)] {
+        for (v, want, pred) in [
+            (0, [1, 3, 6], 6),
+            (1, [3, 3, 6], 0),
+            (3, [6, 6, 0], 1),
+            (6, [0, 0, 3], 3),
+        ] {
             let r = Routing::ideal(&ring, peer(v), 2);
             assert_eq!(table(&r), want, "node {v}");
             assert_eq!(r.pred(), Some(peer(pred)));
