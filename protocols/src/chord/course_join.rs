@@ -74,7 +74,11 @@ impl Overlay {
     }
 
     /// `successor.predecessor` answered; then `successor.predecessor = n`.
-    pub(crate) fn course_pred_reply(&mut self, ctx: &mut OvCtx<'_>, body: RingResp) -> Vec<OvEvent> {
+    pub(crate) fn course_pred_reply(
+        &mut self,
+        ctx: &mut OvCtx<'_>,
+        body: RingResp,
+    ) -> Vec<OvEvent> {
         let RingResp::Neighbours { pred, .. } = body else {
             return Vec::new();
         };

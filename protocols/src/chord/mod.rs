@@ -104,10 +104,12 @@ impl IdealStart {
             return None;
         }
         let ring = self.ring.get_or_init(|| {
-            let nodes = (0..book.len()).filter(|&j| self.at_once[j]).filter_map(|j| {
-                let id = p.node_id(cfg.space, j, book[j]);
-                Some((id, Peer::new(id, book[j]).ok()?))
-            });
+            let nodes = (0..book.len())
+                .filter(|&j| self.at_once[j])
+                .filter_map(|j| {
+                    let id = p.node_id(cfg.space, j, book[j]);
+                    Some((id, Peer::new(id, book[j]).ok()?))
+                });
             Ring::new(cfg.space, nodes).ok()
         });
         Some(routing::Routing::ideal(ring.as_ref()?, me, cfg.r))
@@ -160,7 +162,10 @@ impl Protocol for ChordProtocol {
                         .clone();
                     let id = p.node_id(cfg.space, i, book[i]);
                     let me = Peer::new(id, book[i]).unwrap_or_else(|e| panic!("{e}"));
-                    match ideal.as_ref().and_then(|s| s.routing(&cfg, &p, i, book, me)) {
+                    match ideal
+                        .as_ref()
+                        .and_then(|s| s.routing(&cfg, &p, i, book, me))
+                    {
                         Some(routing) => ChordNode::bootstrapped(cfg, work.clone(), role, routing),
                         None => ChordNode::new(cfg, work.clone(), role, me),
                     }
@@ -170,9 +175,15 @@ impl Protocol for ChordProtocol {
             .collect())
     }
     fn codec(&self, p: &ScenarioParams) -> Box<dyn Codec<Msg = Msg> + Send + Sync> {
-        Box::new(ChordCodec::new(p.space().unwrap_or_else(|_| IdSpace::sha1())))
+        Box::new(ChordCodec::new(
+            p.space().unwrap_or_else(|_| IdSpace::sha1()),
+        ))
     }
-    fn properties(&self, p: &ScenarioParams, cluster: &ClusterInfo<'_>) -> Vec<Property<ChordNode>> {
+    fn properties(
+        &self,
+        p: &ScenarioParams,
+        cluster: &ClusterInfo<'_>,
+    ) -> Vec<Property<ChordNode>> {
         properties::all(p, cluster.nodes)
     }
     fn render(&self, _: &ScenarioParams, obs: &Event) -> String {
@@ -196,4 +207,3 @@ impl Protocol for ChordProtocol {
         })
     }
 }
-

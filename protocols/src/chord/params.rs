@@ -272,7 +272,10 @@ impl ScenarioParams {
             let mut seen = std::collections::BTreeSet::new();
             for (i, &id) in ids.iter().enumerate() {
                 if space.from_u128(id) != Id::from_u128(id) {
-                    return Err(format!("params.ids[{i}]: {id} is not below 2^{}", self.bits));
+                    return Err(format!(
+                        "params.ids[{i}]: {id} is not below 2^{}",
+                        self.bits
+                    ));
                 }
                 if !seen.insert(id) {
                     return Err(format!("params.ids[{i}]: {id} is used twice"));

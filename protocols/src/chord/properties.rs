@@ -263,7 +263,10 @@ impl Monitor<Event> for KeysFound {
                 } else {
                     "no answer"
                 };
-                return Err(format!("stored key {key} not found by node {}: {what}", obs.node));
+                return Err(format!(
+                    "stored key {key} not found by node {}: {what}",
+                    obs.node
+                ));
             }
             _ => {}
         }

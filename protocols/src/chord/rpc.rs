@@ -233,7 +233,9 @@ mod tests {
         let stranger = sim::virtual_addr(2, 1);
         let mut out = Vec::new();
         let id = with_ctx(&mut out, |c| rpc.call(c, peer, 7, "a"));
-        assert!(matches!(out[0], Effect::Send { to, msg: RpcMsg::Call { body: 7, .. } } if to == peer));
+        assert!(
+            matches!(out[0], Effect::Send { to, msg: RpcMsg::Call { body: 7, .. } } if to == peer)
+        );
         // Two retries re-send, the third timeout fails.
         for _ in 0..2 {
             assert!(with_ctx(&mut out, |c| rpc.on_timer(c, RpcTimer(id))).is_none());
@@ -263,7 +265,14 @@ mod tests {
         let got = with_ctx(&mut out, |c| {
             rpc.on_message(c, peer, RpcMsg::Reply { id, body: 9 })
         });
-        assert!(matches!(got, Some(RpcEvent::Reply { tag: 42, body: 9, .. })));
+        assert!(matches!(
+            got,
+            Some(RpcEvent::Reply {
+                tag: 42,
+                body: 9,
+                ..
+            })
+        ));
         assert!(matches!(out.last(), Some(Effect::CancelTimer(RpcTimer(i))) if *i == id));
         let again = with_ctx(&mut out, |c| {
             rpc.on_message(c, peer, RpcMsg::Reply { id, body: 9 })

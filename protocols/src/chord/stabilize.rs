@@ -81,7 +81,12 @@ impl Overlay {
 
     /// The successor's neighbours arrived: adopt a closer successor, refresh
     /// the list, notify.
-    pub(crate) fn stabilize_reply(&mut self, ctx: &mut OvCtx<'_>, from: SocketAddr, body: RingResp) {
+    pub(crate) fn stabilize_reply(
+        &mut self,
+        ctx: &mut OvCtx<'_>,
+        from: SocketAddr,
+        body: RingResp,
+    ) {
         self.stabilizing = false;
         let RingResp::Neighbours { pred, succs } = body else {
             return;
@@ -91,7 +96,8 @@ impl Overlay {
         if succ.addr() != from {
             return;
         }
-        let closer = pred.filter(|x| *x != me && Interval::open(me.id(), succ.id()).contains(x.id()));
+        let closer =
+            pred.filter(|x| *x != me && Interval::open(me.id(), succ.id()).contains(x.id()));
         let rlen = self.cfg.r;
         if self.cfg.bug == Some(Bug::StaleSuccessorList) && self.list_filled {
             if let Some(x) = closer {
@@ -165,6 +171,7 @@ impl Overlay {
             };
             let start = self.routing.finger_start(u32::from(e) + 1);
             if e < near || self.routing.successor_owns(start) {
+                self.routing.set_fingers(e, e, succ);
                 self.next_finger = near.max(e + 1);
                 continue;
             }

@@ -166,6 +166,9 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!(s.get(id, "a"), Some(&v("3")));
         s.remove(id, "a");
-        assert_eq!((s.len(), s.contains(id, "b"), s.contains(id, "a")), (1, true, false));
+        assert_eq!(
+            (s.len(), s.contains(id, "b"), s.contains(id, "a")),
+            (1, true, false)
+        );
     }
 }

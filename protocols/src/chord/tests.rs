@@ -55,7 +55,10 @@ fn course_small_finger_tables_equal_the_papers_figure_5a() {
     assert!(report.violation.is_none(), "{:?}", report.violation);
     // After node 6 joins through init_finger_table / update_others /
     // update_finger_table: Figure 5(a).
-    for (i, want) in [[1, 3, 6], [3, 3, 6], [6, 6, 0], [0, 0, 3]].iter().enumerate() {
+    for (i, want) in [[1, 3, 6], [3, 3, 6], [6, 6, 0], [0, 0, 3]]
+        .iter()
+        .enumerate()
+    {
         assert_eq!(&fingers(&sim, i), want, "node {i}");
     }
     let preds: Vec<u128> = (0..4)
@@ -89,7 +92,11 @@ fn course_keys_move_to_the_node_that_joins_and_every_key_is_found() {
             _ => 0,
         };
         for i in 0..4 {
-            let held = sim.node(i).unwrap().store().contains(Id::from_u128(id), &key);
+            let held = sim
+                .node(i)
+                .unwrap()
+                .store()
+                .contains(Id::from_u128(id), &key);
             assert_eq!(held, i == owner, "{key} (id {id}) on node {i}");
         }
         moved += usize::from(owner == 3);
@@ -127,16 +134,23 @@ fn without_replication_a_mass_failure_loses_keys() {
     let s = with_params("chord-mass-failure", serde_json::json!({ "r": 1 }));
     let v = build(&s, 1).run().unwrap().violation.expect("a violation");
     assert!(
-        ["keys-found", "no-key-lost", "ring-correct", "lookup-safety"].contains(&v.property.as_str()),
+        ["keys-found", "no-key-lost", "ring-correct", "lookup-safety"]
+            .contains(&v.property.as_str()),
         "{v:?}"
     );
 }
 
 #[test]
 fn without_the_merge_check_a_healed_partition_stays_two_rings() {
-    let s = with_params("chord-partition-heal", serde_json::json!({ "merge_every": "0s" }));
+    let s = with_params(
+        "chord-partition-heal",
+        serde_json::json!({ "merge_every": "0s" }),
+    );
     let v = build(&s, 1).run().unwrap().violation.expect("a violation");
-    assert!(["lookup-safety", "ring-correct"].contains(&v.property.as_str()), "{v:?}");
+    assert!(
+        ["lookup-safety", "ring-correct"].contains(&v.property.as_str()),
+        "{v:?}"
+    );
 }
 
 #[test]
@@ -153,7 +167,10 @@ fn unknown_params_and_bad_values_are_refused_by_name() {
     let bad = [
         (serde_json::json!({ "bitz": 3 }), "bitz"),
         (serde_json::json!({ "bits": 0 }), "params.bits"),
-        (serde_json::json!({ "ids": [0, 1] }), "params.ids: 2 ids for 16 nodes"),
+        (
+            serde_json::json!({ "ids": [0, 1] }),
+            "params.ids: 2 ids for 16 nodes",
+        ),
         (serde_json::json!({ "keys": "nfl" }), "params.keys"),
         (serde_json::json!({ "r": 0 }), "params.r"),
         (serde_json::json!({ "bug": "typo" }), "typo"),
@@ -171,7 +188,6 @@ fn unknown_params_and_bad_values_are_refused_by_name() {
     }
 }
 
-
 // ----- the wire -----
 
 fn peer(v: u128, port: u16) -> Peer {
@@ -181,32 +197,79 @@ fn peer(v: u128, port: u16) -> Peer {
 fn samples() -> Vec<Msg> {
     use msg::{DataReq, DataResp, RingReq, RingResp, Value};
     use rpc::RpcMsg;
-    let v = Value(std::sync::Arc::from(vec![("Name".to_string(), "Farris, Tom".to_string())]));
+    let v = Value(std::sync::Arc::from(vec![(
+        "Name".to_string(),
+        "Farris, Tom".to_string(),
+    )]));
     let key: msg::Key = std::sync::Arc::from("tomfarris/25138611948");
     vec![
-        Msg::ring(RpcMsg::Call { id: 1, body: RingReq::Step { target: Id::from_u128(5) } }),
-        Msg::ring(RpcMsg::Call { id: 2, body: RingReq::Notify { me: peer(3, 1) } }),
+        Msg::ring(RpcMsg::Call {
+            id: 1,
+            body: RingReq::Step {
+                target: Id::from_u128(5),
+                avoid: None,
+            },
+        }),
+        Msg::ring(RpcMsg::Call {
+            id: 2,
+            body: RingReq::Notify { me: peer(3, 1) },
+        }),
         Msg::ring(RpcMsg::Call {
             id: 3,
-            body: RingReq::Leaving { pred: Some(peer(1, 2)), succs: vec![peer(6, 3), peer(0, 4)] },
+            body: RingReq::Leaving {
+                pred: Some(peer(1, 2)),
+                succs: vec![peer(6, 3), peer(0, 4)],
+            },
         }),
-        Msg::ring(RpcMsg::Call { id: 4, body: RingReq::UpdateFinger { s: peer(6, 3), i: 3 } }),
-        Msg::ring(RpcMsg::Reply { id: 5, body: RingResp::Done { owner: peer(6, 3) } }),
+        Msg::ring(RpcMsg::Call {
+            id: 4,
+            body: RingReq::UpdateFinger {
+                s: peer(6, 3),
+                i: 3,
+            },
+        }),
+        Msg::ring(RpcMsg::Reply {
+            id: 5,
+            body: RingResp::Done { owner: peer(6, 3) },
+        }),
         Msg::ring(RpcMsg::Reply {
             id: 6,
-            body: RingResp::Neighbours { pred: None, succs: vec![peer(1, 2)] },
+            body: RingResp::Neighbours {
+                pred: None,
+                succs: vec![peer(1, 2)],
+            },
         }),
-        Msg::ring(RpcMsg::Reply { id: 7, body: RingResp::Joining }),
-        Msg::data(RpcMsg::Call { id: 8, body: DataReq::Put { key: key.clone(), value: v.clone() } }),
+        Msg::ring(RpcMsg::Reply {
+            id: 7,
+            body: RingResp::Joining,
+        }),
+        Msg::data(RpcMsg::Call {
+            id: 8,
+            body: DataReq::Put {
+                key: key.clone(),
+                value: v.clone(),
+            },
+        }),
         Msg::data(RpcMsg::Call {
             id: 9,
-            body: DataReq::Handoff { lo: Id::from_u128(3), hi: Id::from_u128(6), after: None, remove: true },
+            body: DataReq::Handoff {
+                lo: Id::from_u128(3),
+                hi: Id::from_u128(6),
+                after: None,
+                remove: true,
+            },
         }),
         Msg::data(RpcMsg::Reply {
             id: 10,
-            body: DataResp::Items { items: vec![(key, v)], more: Some(Id::from_u128(4)) },
+            body: DataResp::Items {
+                items: vec![(key, v)],
+                more: Some(Id::from_u128(4)),
+            },
         }),
-        Msg::data(RpcMsg::Reply { id: 11, body: DataResp::Value(None) }),
+        Msg::data(RpcMsg::Reply {
+            id: 11,
+            body: DataResp::Value(None),
+        }),
         Msg::WrongSpace { ours: 3 },
     ]
 }
@@ -217,7 +280,12 @@ fn every_message_survives_the_codec() {
     for msg in samples() {
         let mut out = Vec::new();
         codec.encode(&msg, &mut out).unwrap();
-        assert_eq!(codec.decode(&out).unwrap(), msg, "{}", String::from_utf8_lossy(&out));
+        assert_eq!(
+            codec.decode(&out).unwrap(),
+            msg,
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
     }
 }
 
@@ -251,10 +319,14 @@ fn a_node_with_another_m_is_told_and_noted() {
     // The node answers with its own M and notes the mismatch.
     let s = with_params("chord-course-small", serde_json::json!({}));
     let spec_nodes = ChordProtocol
-        .nodes(&serde_json::from_value(s["params"].clone()).unwrap(), Some(4))
+        .nodes(
+            &serde_json::from_value(s["params"].clone()).unwrap(),
+            Some(4),
+        )
         .unwrap();
-    let book: Vec<std::net::SocketAddr> =
-        (0..4).map(|i| sim::virtual_addr(i, spec_nodes[i].port)).collect();
+    let book: Vec<std::net::SocketAddr> = (0..4)
+        .map(|i| sim::virtual_addr(i, spec_nodes[i].port))
+        .collect();
     let node = (spec_nodes[0].make)(0, &book);
     let mut h = sim::testing::Harness::at(node, book[0], 1);
     h.start();
@@ -265,7 +337,10 @@ fn a_node_with_another_m_is_told_and_noted() {
     assert_eq!(h.take_sent(), vec![(stranger, Msg::WrongSpace { ours: 3 })]);
     assert_eq!(
         h.take_observations(),
-        vec![Event::SpaceMismatch { theirs: 160, peer: stranger }]
+        vec![Event::SpaceMismatch {
+            theirs: 160,
+            peer: stranger
+        }]
     );
     // ...and the WrongSpace answer reads as such at the other side.
     let mut out = Vec::new();
@@ -287,28 +362,22 @@ fn a_get_of_an_unknown_key_answers_none() {
     h.start();
     let client = sim::virtual_addr(5, 1);
     let key: msg::Key = std::sync::Arc::from("nobody/0000");
-    h.deliver(client, Msg::data(RpcMsg::Call { id: 77, body: DataReq::Get { key } }));
+    h.deliver(
+        client,
+        Msg::data(RpcMsg::Call {
+            id: 77,
+            body: DataReq::Get { key },
+        }),
+    );
     // A lone node owns every key and answers at once.
     assert_eq!(
         h.take_sent(),
-        vec![(client, Msg::data(RpcMsg::Reply { id: 77, body: DataResp::Value(None) }))]
-    );
-}
-
-#[test]
-fn print_sizes() {
-    use std::mem::size_of;
-    eprintln!(
-        "node {} overlay {} routing {} msg {} timer {} event {} observed {} rng {} store {} workload {}",
-        size_of::<ChordNode>(),
-        size_of::<overlay::Overlay>(),
-        size_of::<routing::Routing>(),
-        size_of::<Msg>(),
-        size_of::<msg::Timer>(),
-        size_of::<Event>(),
-        size_of::<sim::Observed<Event>>(),
-        size_of::<sim::NodeRng>(),
-        size_of::<store::Store>(),
-        size_of::<rpc::Rpc<msg::RingReq, overlay::Tag>>(),
+        vec![(
+            client,
+            Msg::data(RpcMsg::Reply {
+                id: 77,
+                body: DataResp::Value(None)
+            })
+        )]
     );
 }

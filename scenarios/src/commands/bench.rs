@@ -79,20 +79,30 @@ pub fn run_chord(args: &ChordBench) -> Result<Exit, String> {
     if args.json {
         print_json(&r)?;
     } else {
-        println!("build          {:.1} s", r.build_s);
-        println!("run            {:.1} s wall for {} s virtual", r.run_s, w.secs);
-        println!("events         {} ({} deliveries)", r.events, r.delivered);
-        println!(
+        crate::outln!("build          {:.1} s", r.build_s);
+        crate::outln!(
+            "run            {:.1} s wall for {} s virtual",
+            r.run_s, w.secs
+        );
+        crate::outln!("events         {} ({} deliveries)", r.events, r.delivered);
+        crate::outln!(
             "lookups        {} done, {} failed, {:.2} hops on average",
             r.lookups, r.lookups_failed, r.mean_hops
         );
-        println!("ring correct   {}", r.ring_correct);
+        crate::outln!("ring correct   {}", r.ring_correct);
         match (r.peak_rss_bytes, r.bytes_per_node) {
             (Some(b), Some(per)) => {
-                println!("peak memory    {:.1} MB ({per:.0} bytes per node)", b as f64 / 1e6)
+                crate::outln!(
+                    "peak memory    {:.1} MB ({per:.0} bytes per node)",
+                    b as f64 / 1e6
+                )
             }
-            _ => println!("peak memory    unknown on this platform"),
+            _ => crate::outln!("peak memory    unknown on this platform"),
         }
     }
-    Ok(if r.ring_correct { Exit::Ok } else { Exit::Violation })
+    Ok(if r.ring_correct {
+        Exit::Ok
+    } else {
+        Exit::Violation
+    })
 }

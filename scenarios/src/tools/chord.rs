@@ -11,11 +11,11 @@ use net_real::Transport;
 use protocols::chord::msg::{DataReq, DataResp, Value};
 use protocols::chord::paper::{self, Config};
 use protocols::chord::{csv, ChordProtocol, IdSpace, Mode, ScenarioParams};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// `dsim chord ...`.
@@ -31,23 +31,29 @@ pub enum ChordCommand {
     )]
     Paper(PaperArgs),
     /// Run a Chord node on UDP (the course's chord_node): start a ring, or join one.
-    #[command(after_help = "Prints what the node observes (its id, when it joined, lookups it\n\
+    #[command(
+        after_help = "Prints what the node observes (its id, when it joined, lookups it\n\
                       made). Ctrl-C or SIGTERM stops it.\n\n\
                       Examples:\n  dsim chord node --listen 127.0.0.1:43544\n  \
                       dsim chord node --join 127.0.0.1:43544 --listen 127.0.0.1:0\n  \
-                      dsim chord node --mode course --bits 160 --join localhost:43544")]
+                      dsim chord node --mode course --bits 160 --join localhost:43544"
+    )]
     Node(NodeArgs),
     /// Store every row of a CSV file in the ring (key = Player Id + Year).
-    #[command(after_help = "Exit status: 0 every key stored; 2 bad input (a malformed row is named\n\
+    #[command(
+        after_help = "Exit status: 0 every key stored; 2 bad input (a malformed row is named\n\
                       by its line) or the node cannot be reached.\n\n\
-                      Example:\n  dsim chord populate 127.0.0.1:43544 Career_Stats_Passing.csv")]
+                      Example:\n  dsim chord populate 127.0.0.1:43544 Career_Stats_Passing.csv"
+    )]
     Populate(PopulateArgs),
     /// Look a key up through any node and print its row.
-    #[command(after_help = "Exit status: 0 found (with --csv: every key of the file found with its\n\
+    #[command(
+        after_help = "Exit status: 0 found (with --csv: every key of the file found with its\n\
                       row); 1 a key is not in the ring or has another value; 2 bad input or\n\
                       the node cannot be reached.\n\n\
                       Examples:\n  dsim chord query 127.0.0.1:43544 tomfarris/25138611948\n  \
-                      dsim chord query 127.0.0.1:43544 --csv Career_Stats_Passing.csv")]
+                      dsim chord query 127.0.0.1:43544 --csv Career_Stats_Passing.csv"
+    )]
     Query(QueryArgs),
 }
 
@@ -66,6 +72,9 @@ pub struct NodeArgs {
     /// robust (stabilization, successor lists, replication) or course (Section-4 joins, one at a time).
     #[arg(long, default_value = "robust", value_parser = mode_arg)]
     pub mode: Mode,
+    /// How long a call to another node may take before it is re-sent (3 tries, then the node counts as failed).
+    #[arg(long, default_value = "500ms", value_parser = duration_arg)]
+    pub rpc_timeout: Duration,
     /// Stop after this long (default: run until interrupted).
     #[arg(long = "for", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
@@ -151,8 +160,12 @@ fn run_node(a: &NodeArgs) -> Result<Exit, String> {
     if !a.listen.is_ipv4() || a.join.is_some_and(|j| !j.is_ipv4()) {
         return Err("chord nodes use IPv4 addresses (e.g. 127.0.0.1:43544)".into());
     }
+    if a.rpc_timeout.is_zero() {
+        return Err("--rpc-timeout: must be positive".into());
+    }
     let params: ScenarioParams = sim::parse_params(&serde_json::json!({
         "mode": a.mode, "bits": a.bits,
+        "rpc_timeout": format!("{}ms", a.rpc_timeout.as_millis().max(1)),
     }))?;
     // The description's node 0 is the contact; a new ring has only us.
     let (book, index) = match a.join {
@@ -197,7 +210,8 @@ fn populate(a: &PopulateArgs) -> Result<Exit, String> {
         .map(|(key, value)| DataReq::Put { key, value })
         .collect();
     let answers = client.call_all(reqs, &mut |_| {})?;
-    if let Some(DataResp::Refused(why)) = answers.iter().find(|a| matches!(a, DataResp::Refused(_))) {
+    if let Some(DataResp::Refused(why)) = answers.iter().find(|a| matches!(a, DataResp::Refused(_)))
+    {
         return Err(format!("the ring refused a key: {why}"));
     }
     println!(
@@ -240,7 +254,12 @@ fn query(a: &QueryArgs) -> Result<Exit, String> {
         });
     }
     let key = a.key.clone().unwrap_or_default();
-    let answers = client.call_all(vec![DataReq::Get { key: Arc::from(key.as_str()) }], &mut |_| {})?;
+    let answers = client.call_all(
+        vec![DataReq::Get {
+            key: Arc::from(key.as_str()),
+        }],
+        &mut |_| {},
+    )?;
     match answers.first() {
         Some(DataResp::Value(Some(Value(row)))) => {
             for (column, value) in row.iter() {

@@ -116,9 +116,9 @@ impl Client {
                     }
                     Ok(Msg::WrongSpace { ours }) => {
                         return Err(format!(
-                            "M mismatch: the node at {} uses M = {ours}, this client M = {} (--bits)",
-                            self.node, self.bits
-                        ))
+                        "M mismatch: the node at {} uses M = {ours}, this client M = {} (--bits)",
+                        self.node, self.bits
+                    ))
                     }
                     Ok(_) => {}
                     Err(e) => return Err(format!("bad answer from {}: {e}", self.node)),
