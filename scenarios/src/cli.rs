@@ -373,8 +373,8 @@ pub struct ChordBench {
     /// Seconds between one node's lookups.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub lookup: u64,
-    /// Seed.
-    #[arg(long, default_value_t = 1)]
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 1, value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
     /// Machine-readable output.
     #[arg(long)]

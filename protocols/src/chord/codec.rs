@@ -142,7 +142,7 @@ impl ChordCodec {
     fn check_ring(&self, msg: &RpcMsg<RingReq, RingResp>) -> Result<(), CodecError> {
         match msg {
             RpcMsg::Call { body, .. } => match body {
-                RingReq::Step { target } => self.check_id(*target),
+                RingReq::Step { target, .. } => self.check_id(*target),
                 RingReq::Notify { me: p }
                 | RingReq::SetPredecessor { pred: p }
                 | RingReq::UpdateFinger { s: p, .. } => self.check_peers([p]),

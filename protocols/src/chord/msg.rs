@@ -36,6 +36,10 @@ pub enum RingReq {
     Step {
         /// The identifier looked up.
         target: Id,
+        /// Route as if this node were not on the ring (a restarted node
+        /// joining while the ring still lists its former incarnation).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        avoid: Option<std::net::SocketAddr>,
     },
     /// Your predecessor and successor list (stabilize; the course's
     /// `successor.predecessor`).

@@ -21,6 +21,8 @@ use std::time::Duration;
 const PROBE: u64 = 1 << 63;
 /// Tries of a get or put (lookup plus the call to the owner).
 const OP_TRIES: u8 = 4;
+/// Anti-entropy rounds between unconditional pulls from the successors.
+const PULL_EVERY: u32 = 5;
 /// Items per store or hand-off message.
 pub const BATCH: usize = 32;
 
@@ -111,6 +113,10 @@ pub struct ChordNode {
     draining: bool,
     /// The successors the owned keys were last pushed to.
     replicated_to: Vec<Peer>,
+    /// The predecessor (so the owned range) when they were.
+    replicated_for: Option<Peer>,
+    /// Anti-entropy rounds so far.
+    rounds: u32,
     stats: Stats,
 }
 
@@ -135,6 +141,8 @@ impl ChordNode {
             pulled_for: None,
             draining: false,
             replicated_to: Vec::new(),
+            replicated_for: None,
+            rounds: 0,
             stats: Stats::default(),
         }
     }
@@ -588,9 +596,10 @@ impl ChordNode {
     }
 
     /// Pushes the keys this node owns to successors that joined its list
-    /// since the last push (a new successor has none of them), and pulls
-    /// its range again when its predecessor changed. Unchanged
-    /// neighbourhoods cost nothing.
+    /// since the last push (a new successor has none of them), or to all of
+    /// them when the owned range changed; pulls its range again when its
+    /// predecessor or successors changed. Unchanged neighbourhoods cost
+    /// nothing.
     fn anti_entropy(&mut self, ctx: &mut Ctx<'_, Self>) {
         let r = self.overlay.routing();
         let me = r.me();
@@ -599,11 +608,15 @@ impl ChordNode {
         };
         let keep = self.overlay.config().r.saturating_sub(1);
         let succs: Vec<Peer> = r.succs().iter().take(keep).copied().collect();
+        // A new predecessor changes the range this node owns (after a
+        // failure it grows by the failed node's keys): push it all again.
+        let range_changed = self.replicated_for != Some(pred);
         let fresh: Vec<Peer> = succs
             .iter()
-            .filter(|s| !self.replicated_to.contains(s))
+            .filter(|s| range_changed || !self.replicated_to.contains(s))
             .copied()
             .collect();
+        self.replicated_for = Some(pred);
         if !fresh.is_empty() {
             let owned = self.store.range_all(pred.id(), me.id());
             for s in &fresh {
@@ -616,7 +629,18 @@ impl ChordNode {
             }
         }
         self.replicated_to = succs;
+        if !fresh.is_empty() {
+            // New successors may hold replicas of keys this node owns.
+            self.pulled_for = None;
+        }
         self.maybe_pull(ctx);
+        // Every few rounds, ask the successors anyway: a key stored while
+        // the ring was still settling may sit a node or two too far.
+        self.rounds = self.rounds.wrapping_add(1);
+        if self.rounds.is_multiple_of(PULL_EVERY) {
+            self.pulled_for = Some(pred);
+            self.pull_all(ctx, pred.id());
+        }
     }
 
     /// Leaves voluntarily: hands every key to the successor, then the

@@ -19,6 +19,7 @@
 //! lookup (up to `lookup_retries` times).
 
 use super::id::{Id, IdSpace};
+use super::interval::Interval;
 use super::msg::{RingReq, RingResp};
 use super::peer::{short, Peer};
 use super::routing::Routing;
@@ -179,6 +180,8 @@ pub(crate) struct Lookup {
     pub(crate) purpose: Purpose,
     /// Where a restart begins (`None`: here).
     pub(crate) origin: Option<Peer>,
+    /// Route around this node (a rejoining node avoids itself).
+    pub(crate) avoid: Option<SocketAddr>,
     pub(crate) cur: Peer,
     pub(crate) hops: u32,
     pub(crate) restarts: u8,
@@ -382,11 +385,13 @@ impl Overlay {
         let id = self.next_lookup;
         self.next_lookup = self.next_lookup.wrapping_add(1);
         let me = self.routing.me();
+        let avoid = (purpose == Purpose::Join).then_some(me.addr());
         let lookup = Lookup {
             id,
             target,
             purpose,
             origin,
+            avoid,
             cur: origin.unwrap_or(me),
             hops: 0,
             restarts: 0,
@@ -399,7 +404,7 @@ impl Overlay {
     fn advance(&mut self, ctx: &mut OvCtx<'_>, mut l: Lookup) -> Vec<OvEvent> {
         let me = self.routing.me();
         if l.cur == me {
-            match self.step_answer(l.target) {
+            match self.step_answer(l.target, l.avoid) {
                 RingResp::Done { owner } => return self.finish(ctx, l, me, owner),
                 RingResp::Next { next } => l.cur = next,
                 _ => return self.fail(ctx, l),
@@ -410,26 +415,23 @@ impl Overlay {
         }
         let to = l.cur.addr();
         let tag = Tag::Step(l.id);
-        let target = l.target;
+        let (target, avoid) = (l.target, l.avoid);
         self.lookups.push(l);
-        self.call(ctx, to, RingReq::Step { target }, tag);
+        self.call(ctx, to, RingReq::Step { target, avoid }, tag);
         Vec::new()
     }
 
     /// This node's answer to a lookup step for `target`.
-    pub(crate) fn step_answer(&self, target: Id) -> RingResp {
+    pub(crate) fn step_answer(&self, target: Id, avoid: Option<SocketAddr>) -> RingResp {
         let r = &self.routing;
-        if r.successor_owns(target) {
-            return RingResp::Done {
-                owner: r.successor(),
-            };
+        let succ = r.successor_avoiding(avoid);
+        if Interval::open_closed(r.me().id(), succ.id()).contains(target) {
+            return RingResp::Done { owner: succ };
         }
         let with_succs = self.cfg.mode == Mode::Robust;
-        let next = r.closest_preceding(target, with_succs);
+        let next = r.closest_preceding_avoiding(target, with_succs, avoid);
         if next == r.me() {
-            RingResp::Done {
-                owner: r.successor(),
-            }
+            RingResp::Done { owner: succ }
         } else {
             RingResp::Next { next }
         }
@@ -630,7 +632,7 @@ impl Overlay {
             };
         }
         match req {
-            RingReq::Step { target } => self.step_answer(target),
+            RingReq::Step { target, avoid } => self.step_answer(target, avoid),
             RingReq::Neighbours => RingResp::Neighbours {
                 pred: self.routing.pred(),
                 succs: self.routing.succs().to_vec(),

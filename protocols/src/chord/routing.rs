@@ -11,6 +11,7 @@ use super::id::{Id, IdSpace};
 use super::interval::Interval;
 use super::peer::Peer;
 use super::ring::Ring;
+use std::net::SocketAddr;
 
 /// Predecessor, successors and fingers of node `me`.
 #[derive(Clone, Debug)]
@@ -185,10 +186,29 @@ impl Routing {
         Interval::open_closed(self.me.id(), self.successor().id()).contains(id)
     }
 
+    /// The first successor that is not at `avoid` (`me` if none).
+    pub fn successor_avoiding(&self, avoid: Option<SocketAddr>) -> Peer {
+        self.succs
+            .iter()
+            .find(|p| Some(p.addr()) != avoid)
+            .copied()
+            .unwrap_or(self.me)
+    }
+
     /// The paper's `closest_preceding_finger(id)`: of the fingers (and,
     /// with `with_succs`, the successor list) in `(me, id)`, the one
     /// farthest from `me`; `me` itself if none.
     pub fn closest_preceding(&self, id: Id, with_succs: bool) -> Peer {
+        self.closest_preceding_avoiding(id, with_succs, None)
+    }
+
+    /// [`Routing::closest_preceding`], ignoring the node at `avoid`.
+    pub fn closest_preceding_avoiding(
+        &self,
+        id: Id,
+        with_succs: bool,
+        avoid: Option<SocketAddr>,
+    ) -> Peer {
         let me = self.me.id();
         let space = self.space();
         let between = Interval::open(me, id);
@@ -196,7 +216,7 @@ impl Routing {
         let extra: &[Peer] = if with_succs { &self.succs } else { &[] };
         let candidates = self.fingers.iter().map(|(_, p)| p).chain(extra);
         for p in candidates {
-            if between.contains(p.id()) {
+            if Some(p.addr()) != avoid && between.contains(p.id()) {
                 let d = space.sub(p.id(), me);
                 if best.is_none_or(|(bd, _)| d > bd) {
                     best = Some((d, *p));
@@ -209,7 +229,7 @@ impl Routing {
     /// Forgets `addr` everywhere (it failed or left): its finger runs merge
     /// into the runs below them, it leaves the successor list, and it is no
     /// longer the predecessor.
-    pub fn evict(&mut self, addr: std::net::SocketAddr) {
+    pub fn evict(&mut self, addr: SocketAddr) {
         if self.pred.is_some_and(|p| p.addr() == addr) {
             self.pred = None;
         }
@@ -234,7 +254,7 @@ impl Routing {
     }
 
     /// Whether `addr` appears anywhere in the routing state.
-    pub fn knows(&self, addr: std::net::SocketAddr) -> bool {
+    pub fn knows(&self, addr: SocketAddr) -> bool {
         self.pred.is_some_and(|p| p.addr() == addr)
             || self.succs.iter().any(|p| p.addr() == addr)
             || self.fingers.iter().any(|(_, p)| p.addr() == addr)

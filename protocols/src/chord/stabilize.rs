@@ -171,6 +171,7 @@ impl Overlay {
             };
             let start = self.routing.finger_start(u32::from(e) + 1);
             if e < near || self.routing.successor_owns(start) {
+                self.routing.set_fingers(e, e, succ);
                 self.next_finger = near.max(e + 1);
                 continue;
             }

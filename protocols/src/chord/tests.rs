@@ -207,6 +207,7 @@ fn samples() -> Vec<Msg> {
             id: 1,
             body: RingReq::Step {
                 target: Id::from_u128(5),
+                avoid: None,
             },
         }),
         Msg::ring(RpcMsg::Call {
@@ -378,23 +379,5 @@ fn a_get_of_an_unknown_key_answers_none() {
                 body: DataResp::Value(None)
             })
         )]
-    );
-}
-
-#[test]
-fn print_sizes() {
-    use std::mem::size_of;
-    eprintln!(
-        "node {} overlay {} routing {} msg {} timer {} event {} observed {} rng {} store {} workload {}",
-        size_of::<ChordNode>(),
-        size_of::<overlay::Overlay>(),
-        size_of::<routing::Routing>(),
-        size_of::<Msg>(),
-        size_of::<msg::Timer>(),
-        size_of::<Event>(),
-        size_of::<sim::Observed<Event>>(),
-        size_of::<sim::NodeRng>(),
-        size_of::<store::Store>(),
-        size_of::<rpc::Rpc<msg::RingReq, overlay::Tag>>(),
     );
 }

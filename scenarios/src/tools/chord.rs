@@ -72,6 +72,9 @@ pub struct NodeArgs {
     /// robust (stabilization, successor lists, replication) or course (Section-4 joins, one at a time).
     #[arg(long, default_value = "robust", value_parser = mode_arg)]
     pub mode: Mode,
+    /// How long a call to another node may take before it is re-sent (3 tries, then the node counts as failed).
+    #[arg(long, default_value = "500ms", value_parser = duration_arg)]
+    pub rpc_timeout: Duration,
     /// Stop after this long (default: run until interrupted).
     #[arg(long = "for", value_parser = duration_arg)]
     pub run_for: Option<Duration>,
@@ -86,7 +89,7 @@ pub struct ClientArgs {
     /// Any node of the ring (HOST:PORT).
     #[arg(value_parser = protocols::gcd::parse_host_port)]
     pub node: SocketAddr,
-    /// Identifier bits M of the ring.
+    /// Identifier bits M (every node of a ring must agree).
     #[arg(long, default_value_t = 160, value_parser = clap::value_parser!(u32).range(1..=160))]
     pub bits: u32,
     /// How long to wait for an answer before asking again (4 tries).
@@ -157,8 +160,12 @@ fn run_node(a: &NodeArgs) -> Result<Exit, String> {
     if !a.listen.is_ipv4() || a.join.is_some_and(|j| !j.is_ipv4()) {
         return Err("chord nodes use IPv4 addresses (e.g. 127.0.0.1:43544)".into());
     }
+    if a.rpc_timeout.is_zero() {
+        return Err("--rpc-timeout: must be positive".into());
+    }
     let params: ScenarioParams = sim::parse_params(&serde_json::json!({
         "mode": a.mode, "bits": a.bits,
+        "rpc_timeout": format!("{}ms", a.rpc_timeout.as_millis().max(1)),
     }))?;
     // The description's node 0 is the contact; a new ring has only us.
     let (book, index) = match a.join {
