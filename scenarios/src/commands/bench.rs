@@ -28,10 +28,10 @@ pub fn run(args: &HotPotatoBench) -> Result<Exit, String> {
     let expected = w.nodes as u64 * w.tokens as u64 * (w.hops as u64 + 1);
     if !args.json {
         eprintln!(
-            "running {expected} deliveries ({} nodes x {} tokens x {} hops)...",
-            w.nodes,
-            w.tokens,
-            w.hops + 1
+            "running {expected} deliveries ({} x {} x ({} + 1): each token is delivered once more than it hops)...",
+            crate::output::plural(w.nodes as u64, "node"),
+            crate::output::plural(w.tokens, "token"),
+            crate::output::plural(w.hops, "hop"),
         );
     }
     let r = hot_potato(w, args.rounds, trace)?;
