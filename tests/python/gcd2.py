@@ -1,6 +1,6 @@
 """A course-style Lab 2 group coordinator daemon (GCD2), written for dsim's
 interop tests from the documented behaviour of the course's gcd2.py
-(../../shared notes: "GCD2"). Standard library only.
+(as the course describes "GCD2"). Standard library only.
 
 Usage: python3 gcd2.py PORT [PROFILE]
   PORT 0 picks a free port; PROFILE (f19, f23, f24) picks the join name
