@@ -1,8 +1,12 @@
 //! `dsim sweep`, `replay`, `shrink` and `show` as a person calls them, and
 //! the errors bad scenario files get.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{temp_dir, text};
 
 /// Runs dsim as an installed user would: its folder first on `PATH`, so the
 /// commands it prints name it `dsim`.
@@ -18,17 +22,6 @@ fn dsim_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("dsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dsim-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn last_line(o: &Output) -> String {

@@ -1,31 +1,16 @@
 //! Sweeps that stop and resume, shard reports and their merge, as a person
 //! (or a batch engine) runs them.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{dsim_in, temp_dir, text};
+
 fn dsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dsim"))
-}
-
-fn dsim_in(dir: &Path, args: &[&str]) -> Output {
-    dsim()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("dsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dsim-sweeps-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Failure files in `dir`, by name.
