@@ -82,25 +82,7 @@ fn a_stop_request_ends_a_run_early() {
 #[test]
 fn a_stop_request_from_another_thread_wakes_an_idle_loop() {
     // Nothing happens in this run (no tokens), so only the wake-up ends it.
-    let mut config = ClusterConfig::loopback(Transport::Udp, 2);
-    config.duration = Duration::from_secs(600);
-    let stop = config.stop.clone();
-    let requester = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(100));
-        stop.request();
-    });
-    let report = net_real::run_cluster(
-        config,
-        |_, _| common::Beacon {
-            targets: Vec::new(),
-            period: Duration::from_secs(3600),
-            seq: 0,
-        },
-        sim::JsonCodec::<common::Beat>::new(),
-        |_| net_real::Flow::Continue,
-    )
-    .expect("the cluster starts");
-    requester.join().unwrap();
+    let report = common::stopped_while_idle(ClusterConfig::loopback(Transport::Udp, 2));
     assert_eq!(report.stop, LiveStop::Interrupted);
     assert!(report.wall_time < Duration::from_secs(60));
 }

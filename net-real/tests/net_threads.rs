@@ -37,25 +37,8 @@ fn more_threads_than_nodes_is_fine_and_too_many_is_refused() {
 #[test]
 fn a_stop_request_wakes_idle_loops_on_several_threads() {
     let mut config = ClusterConfig::loopback(Transport::Tcp, 4);
-    config.duration = Duration::from_secs(600);
     config.threads = 2;
-    let stop = config.stop.clone();
-    let requester = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(100));
-        stop.request();
-    });
-    let report = net_real::run_cluster(
-        config,
-        |_, _| common::Beacon {
-            targets: Vec::new(),
-            period: Duration::from_secs(3600),
-            seq: 0,
-        },
-        sim::JsonCodec::<common::Beat>::new(),
-        |_| net_real::Flow::Continue,
-    )
-    .expect("the cluster starts");
-    requester.join().unwrap();
+    let report = common::stopped_while_idle(config);
     assert_eq!(report.stop, LiveStop::Interrupted);
     assert!(report.wall_time < Duration::from_secs(60));
 }

@@ -159,3 +159,28 @@ pub fn delivers_every_token(transport: Transport, n: usize, k: u32, h: u32, thre
         assert!(c.connections_opened < 3 * pairs, "{c:?}");
     }
 }
+
+/// Runs `config` with idle nodes (nothing to send) for up to 600 s while
+/// another thread requests a stop after 100 ms; returns the report, which
+/// only the wake-up can end early.
+pub fn stopped_while_idle(mut config: ClusterConfig) -> net_real::LiveReport {
+    config.duration = Duration::from_secs(600);
+    let stop = config.stop.clone();
+    let requester = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        stop.request();
+    });
+    let report = net_real::run_cluster(
+        config,
+        |_, _| Beacon {
+            targets: Vec::new(),
+            period: Duration::from_secs(3600),
+            seq: 0,
+        },
+        JsonCodec::<Beat>::new(),
+        |_| net_real::Flow::Continue,
+    )
+    .expect("the cluster starts");
+    requester.join().unwrap();
+    report
+}
