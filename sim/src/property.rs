@@ -299,18 +299,20 @@ impl<M: Machine> Property<M> {
         }
     }
 
+    /// When an `eventually` property is due, given the last fault's time.
+    pub fn deadline(&self, faults_end: Time) -> Option<Time> {
+        match self.kind {
+            Kind::Eventually { within } => Some(Time(
+                faults_end.0.saturating_add(Time::from_duration(within).0),
+            )),
+            _ => None,
+        }
+    }
+
     /// Feeds an observation to a stream property (state properties ignore it).
     pub fn observe(&mut self, obs: &Observed<M::Obs>, env: &Env<'_>) -> Verdict {
         match &mut self.body {
             Body::Stream(m) => m.observe(obs, env),
-            Body::State(_) => Ok(()),
-        }
-    }
-
-    /// The final verdict of a stream property (state properties: `Ok`).
-    pub fn stream_verdict(&mut self, env: &Env<'_>) -> Verdict {
-        match &mut self.body {
-            Body::Stream(m) => m.verdict(env),
             Body::State(_) => Ok(()),
         }
     }
@@ -449,12 +451,7 @@ impl<M: Machine> Checker<M> {
             .iter()
             .zip(&self.settled)
             .filter(|(_, done)| !**done)
-            .filter_map(|(p, _)| match p.kind {
-                Kind::Eventually { within } => Some(Time(
-                    faults_end.0.saturating_add(Time::from_duration(within).0),
-                )),
-                _ => None,
-            })
+            .filter_map(|(p, _)| p.deadline(faults_end))
             .min()
     }
 
@@ -473,13 +470,9 @@ impl<M: Machine> Checker<M> {
             let p = &mut self.props[i];
             let due = match p.kind {
                 Kind::Always => false,
-                Kind::Eventually { within } => {
+                Kind::Eventually { .. } => {
                     when == Settle::Quiescent
-                        || env
-                            .faults_end
-                            .0
-                            .saturating_add(Time::from_duration(within).0)
-                            <= env.now.0
+                        || p.deadline(env.faults_end).is_some_and(|d| d <= env.now)
                 }
                 Kind::Sometimes => when != Settle::Running,
             };
